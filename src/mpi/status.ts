@@ -1,0 +1,22 @@
+/** What a receive or probe tells about a message. */
+import { native } from './native.js';
+
+export interface Status {
+  /** The sender's rank. */
+  readonly source: number;
+  readonly tag: number;
+  /** The message's size in bytes. */
+  readonly count: number;
+}
+
+/** A message received into a fresh buffer. */
+export interface ReceivedMessage extends Status {
+  readonly data: Buffer;
+}
+
+const block = native.status;
+
+/** Reads the status the last native receive or probe of this thread wrote. */
+export function lastStatus(): Status {
+  return { source: block[0]!, tag: block[1]!, count: block[3]! };
+}
