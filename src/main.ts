@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * mpitorrent's command: `mpirun -np N node dist/main.js [options]`. Rank 0 runs the tracker,
+ * every other rank a peer. Any failure on any rank or thread ends the whole job.
+ */
+import { createRequire } from 'node:module';
+
+import { parseCommand, USAGE, type Command } from './options.js';
+import { UsageError } from './usage-error.js';
+
+/** The rank the launcher gave this process, before MPI starts (undefined when not under mpirun). */
+function launcherRank(): string | undefined {
+  const env = process.env;
+  return env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK ?? env.PMIX_RANK;
+}
+
+// Help, version and usage errors are said once (by rank 0) and need no MPI.
+function speakOnce(text: string, stream: NodeJS.WriteStream): void {
+  const rank = launcherRank();
+  if (rank === undefined || rank === '0') stream.write(text + '\n');
+}
+
+let command: Command;
+try {
+  command = parseCommand(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  speakOnce(`mpitorrent: ${error.message}`, process.stderr);
+  process.exit(error.exitCode);
+}
+
+if (command.kind === 'help') {
+  speakOnce(USAGE, process.stdout);
+} else if (command.kind === 'version') {
+  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+  speakOnce(`mpitorrent ${version}`, process.stdout);
+} else {
+  const options = command.options;
+  const { runMain } = await import('./mpi/index.js');
+  await runMain(async (world) => {
+    if (world.size < 2) {
+      throw new UsageError(`needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`);
+    }
+    if (world.rank === 0) {
+      const { runTracker } = await import('./tracker/run-tracker.js');
+      runTracker(world, options);
+    } else {
+      const { runPeer } = await import('./peer/peer.js');
+      await runPeer(world, options);
+    }
+  });
+}

@@ -1,0 +1,387 @@
+/**
+ * A peer's download half. For each wanted file it gets the swarm from the tracker, asks
+ * holders for segments (rarest first, from the least loaded holder, several requests in
+ * flight), verifies every payload against its hash, reports progress every few segments
+ * (and refreshes the swarm then), writes the file when complete, and finally tells the
+ * tracker it is done. Bad data is reported and, after a few strikes, its sender avoided;
+ * unanswered requests are asked again elsewhere.
+ */
+import type { FileInfo, Message, RankCount, Segments, Swarm } from '../protocol/messages.js';
+import type { Outbox } from '../protocol/outbox.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import { randomIndex, type Random } from '../protocol/random.js';
+import type { Role } from '../protocol/role.js';
+import { TRACKER_RANK, Tag } from '../protocol/tags.js';
+import { FileDownload, SegmentState } from './file-download.js';
+import type { PayloadScheme } from './payload.js';
+import type { SegmentStore } from './store.js';
+import { StalledDownloadError } from './stalled-download-error.js';
+
+export interface DownloadOptions {
+  /** Segments asked for and not yet received, at most. */
+  window: number;
+  /** Segments per request message, at most. */
+  batch: number;
+  /** Report to the tracker (and refresh the swarm) after this many new segments of a file. */
+  reportEvery: number;
+  /** Ask another holder when a segment has not come after this long. */
+  requestTimeoutMs: number;
+  /** Bad payloads from one holder before it is no longer asked for that file. */
+  strikeLimit: number;
+  /** Give up when missing segments have had no usable holder for this long. */
+  stallTimeoutMs: number;
+}
+
+export const DEFAULT_DOWNLOAD_OPTIONS: Readonly<DownloadOptions> = Object.freeze({
+  window: 32,
+  batch: 8,
+  reportEvery: 10,
+  requestTimeoutMs: 2000,
+  strikeLimit: 3,
+  stallTimeoutMs: 3000,
+});
+
+export interface DownloadContext {
+  rank: number;
+  outbox: Outbox;
+  store: SegmentStore;
+  payloads: PayloadScheme;
+  random: Random;
+  /** The files this peer wants. */
+  files: readonly FileInfo[];
+  /** Writes a complete file's output, whole. */
+  writeOutput(name: string, hashes: readonly string[]): void;
+  options: DownloadOptions;
+}
+
+interface Asked {
+  file: FileDownload;
+  segment: number;
+  source: number;
+  at: number;
+}
+
+/** What this peer knows of a holder's load: how busy it keeps it and how it behaved. */
+interface SourceLoad {
+  inFlight: number;
+  received: number;
+  timeouts: number;
+}
+
+// One number per (file, segment), for maps of requests.
+const keyOf = (fileId: number, segment: number): number => fileId * 0x1_0000_0000 + segment;
+
+function increment(counts: Map<number, number>, rank: number): void {
+  counts.set(rank, (counts.get(rank) ?? 0) + 1);
+}
+
+function rankCounts(counts: ReadonlyMap<number, number>): RankCount[] {
+  return [...counts].sort(([a], [b]) => a - b).map(([rank, count]) => ({ rank, count }));
+}
+
+export class Download implements Role {
+  readonly downloadsBySource = new Map<number, number>();
+  readonly badBySource = new Map<number, number>();
+  /** Payloads that came after the segment was already held (late answers to retries). */
+  duplicates = 0;
+  readonly #context: DownloadContext;
+  readonly #options: DownloadOptions;
+  readonly #files = new Map<number, FileDownload>();
+  readonly #order: FileDownload[];
+  #nextFile = 0;
+  /** Segments asked for and still expected, by key. */
+  readonly #inFlight = new Map<number, Asked>();
+  /** Answers each holder still owes, by key (a retry can make two owed for one key). */
+  readonly #owed = new Map<number, Map<number, number>>();
+  #owedTotal = 0;
+  /** Swarms the tracker still owes this peer (it answers every request and every update). */
+  #swarmsOwed = 0;
+  readonly #load = new Map<number, SourceLoad>();
+  #allWrittenAt = Infinity;
+  #stalledSince = Infinity;
+  #lastStallRefresh = -Infinity;
+  #done = false;
+
+  constructor(context: DownloadContext) {
+    this.#context = context;
+    this.#options = context.options;
+    this.#order = context.files.map((info) => new FileDownload(info.id, info.name, info.segmentCount));
+    for (const file of this.#order) this.#files.set(file.id, file);
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  start(now: number): void {
+    for (const file of this.#order) {
+      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'swarm-request', fileId: file.id, withHashes: true });
+    }
+    this.#finishIfDone(now);
+  }
+
+  handle(source: number, message: Message, now: number): void {
+    switch (message.type) {
+      case 'swarm':
+        this.#onSwarm(source, message);
+        break;
+      case 'segments':
+        this.#onSegments(source, message);
+        break;
+      default:
+        throw new ProtocolError(`a download worker does not take ${message.type} messages`);
+    }
+    this.#pump(now);
+    this.#finishIfDone(now);
+  }
+
+  tick(now: number): number {
+    if (this.#done) return Infinity;
+    let next = Infinity;
+    for (const [key, asked] of this.#inFlight) {
+      const due = asked.at + this.#options.requestTimeoutMs;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.#inFlight.delete(key);
+      const load = this.#loadOf(asked.source);
+      load.inFlight--;
+      load.timeouts++;
+      asked.file.markMissing(asked.segment);
+    }
+    this.#pump(now);
+    next = Math.min(next, this.#checkStall(now));
+    this.#finishIfDone(now);
+    if (this.#allWrittenAt !== Infinity && !this.#done) next = Math.min(next, this.#drainDeadline());
+    return next;
+  }
+
+  #onSwarm(source: number, message: Swarm): void {
+    if (source !== TRACKER_RANK) throw new ProtocolError('a swarm from a peer');
+    const file = this.#wantedFile(message.fileId);
+    this.#swarmsOwed--;
+    if (message.hashes !== null && file.hashes === null) {
+      if (message.hashes.length !== file.segmentCount) {
+        throw new ProtocolError(`${message.hashes.length} hashes for the ${file.segmentCount} segments of ${file.name}`);
+      }
+      file.hashes = message.hashes;
+    }
+    if (file.hashes === null) throw new ProtocolError(`a swarm of ${file.name} without its hashes`);
+    file.applySwarm(message.holders, this.#context.rank);
+    this.#reportProgress(file);
+  }
+
+  #onSegments(source: number, message: Segments): void {
+    const file = this.#wantedFile(message.fileId);
+    for (const { segment, payload } of message.segments) {
+      this.#takeOwed(source, file, segment);
+      this.#receive(file, segment, source, payload);
+    }
+    for (const segment of message.refused) {
+      this.#takeOwed(source, file, segment);
+      file.forget(source, segment);
+      if (this.#settle(file, segment, source)) file.markMissing(segment);
+    }
+    this.#reportProgress(file);
+    if (message.segments.length > 0) this.#stalledSince = Infinity;
+  }
+
+  #receive(file: FileDownload, segment: number, source: number, payload: Uint8Array): void {
+    if (file.state[segment] === SegmentState.Held) {
+      this.duplicates++;
+      return;
+    }
+    if (this.#context.payloads.verify(file.hashes![segment]!, payload)) {
+      const asked = this.#inFlight.get(keyOf(file.id, segment));
+      if (asked !== undefined) this.#settle(file, segment, asked.source);
+      this.#context.store.write(file.id, segment, payload);
+      file.markHeld(segment);
+      increment(this.downloadsBySource, source);
+      this.#loadOf(source).received++;
+      return;
+    }
+    increment(this.badBySource, source);
+    this.#send(TRACKER_RANK, Tag.Tracker, { type: 'bad-segment', fileId: file.id, segment, sender: source });
+    const strikes = (file.strikes.get(source) ?? 0) + 1;
+    file.strikes.set(source, strikes);
+    if (strikes >= this.#options.strikeLimit) file.exclude(source);
+    if (this.#settle(file, segment, source)) file.markMissing(segment);
+  }
+
+  /** Ends the request of `segment` from `source`, if it is the one in flight. */
+  #settle(file: FileDownload, segment: number, source: number): boolean {
+    const key = keyOf(file.id, segment);
+    if (this.#inFlight.get(key)?.source !== source) return false;
+    this.#inFlight.delete(key);
+    this.#loadOf(source).inFlight--;
+    return true;
+  }
+
+  #takeOwed(source: number, file: FileDownload, segment: number): void {
+    const owed = this.#owed.get(source);
+    const key = keyOf(file.id, segment);
+    const count = owed?.get(key) ?? 0;
+    if (count === 0) throw new ProtocolError(`sent segment ${segment} of ${file.name}, which was not asked of it`);
+    if (count === 1) owed!.delete(key);
+    else owed!.set(key, count - 1);
+    this.#owedTotal--;
+  }
+
+  /** Tells the tracker of new segments every `reportEvery`, and at completion writes the file. */
+  #reportProgress(file: FileDownload): void {
+    if (file.complete && !file.written) {
+      this.#context.writeOutput(file.name, file.hashes!);
+      file.written = true;
+      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'update', fileId: file.id, segments: file.unreported, complete: true });
+      file.unreported = [];
+    } else if (file.unreported.length >= this.#options.reportEvery) {
+      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'update', fileId: file.id, segments: file.unreported, complete: false });
+      file.unreported = [];
+    }
+  }
+
+  /** Fills the window: rarest segments first, each from its least loaded holder, batched. */
+  #pump(now: number): void {
+    let room = this.#options.window - this.#inFlight.size;
+    if (room <= 0) return;
+    const batches = new Map<number, { file: FileDownload; source: number; segments: number[] }>();
+    while (room > 0) {
+      const file = this.#nextFileWithWork();
+      if (file === undefined) break;
+      const segment = file.queue.rarest(this.#context.random);
+      const source = this.#chooseSource(file, segment);
+      file.markRequested(segment);
+      this.#inFlight.set(keyOf(file.id, segment), { file, segment, source, at: now });
+      this.#loadOf(source).inFlight++;
+      room--;
+      const batchKey = keyOf(file.id, source);
+      let batch = batches.get(batchKey);
+      if (batch === undefined) {
+        batch = { file, source, segments: [] };
+        batches.set(batchKey, batch);
+      }
+      batch.segments.push(segment);
+      if (batch.segments.length === this.#options.batch) {
+        this.#request(source, file, batch.segments);
+        batches.delete(batchKey);
+      }
+    }
+    for (const batch of batches.values()) this.#request(batch.source, batch.file, batch.segments);
+  }
+
+  #request(source: number, file: FileDownload, segments: number[]): void {
+    let owed = this.#owed.get(source);
+    if (owed === undefined) {
+      owed = new Map();
+      this.#owed.set(source, owed);
+    }
+    for (const segment of segments) {
+      const key = keyOf(file.id, segment);
+      owed.set(key, (owed.get(key) ?? 0) + 1);
+    }
+    this.#owedTotal += segments.length;
+    this.#send(source, Tag.Upload, { type: 'segment-request', fileId: file.id, segments });
+  }
+
+  // Files take turns, so every wanted file makes progress at once.
+  #nextFileWithWork(): FileDownload | undefined {
+    for (let i = 0; i < this.#order.length; i++) {
+      const file = this.#order[(this.#nextFile + i) % this.#order.length]!;
+      if (file.hashes !== null && file.queue.size > 0) {
+        this.#nextFile = (this.#nextFile + i + 1) % this.#order.length;
+        return file;
+      }
+    }
+    return undefined;
+  }
+
+  /** The usable holder of `segment` that answers fastest and is least busy; random among equals. */
+  #chooseSource(file: FileDownload, segment: number): number {
+    let best = -1;
+    let bestScore: [number, number, number] = [Infinity, Infinity, Infinity];
+    let ties = 0;
+    for (const [rank, bits] of file.holders) {
+      if (file.excluded.has(rank) || !bits.has(segment)) continue;
+      const load = this.#loadOf(rank);
+      const score: [number, number, number] = [load.timeouts, load.inFlight, load.received];
+      const order = compareScores(score, bestScore);
+      if (order < 0) {
+        best = rank;
+        bestScore = score;
+        ties = 1;
+      } else if (order === 0 && randomIndex(this.#context.random, ++ties) === 0) {
+        best = rank;
+      }
+    }
+    if (best < 0) throw new Error(`segment ${segment} of ${file.name} is queued but has no usable holder`);
+    return best;
+  }
+
+  /**
+   * Missing segments with no usable holder while nothing else is in flight: ask the tracker
+   * again now and then; after `stallTimeoutMs`, no honest holder is left: give up clearly.
+   */
+  #checkStall(now: number): number {
+    const stuck = this.#inFlight.size === 0 ? this.#order.find((file) => file.stalled.size > 0 && !file.complete) : undefined;
+    if (stuck === undefined || this.#order.some((file) => file.queue.size > 0)) {
+      this.#stalledSince = Infinity;
+      return Infinity;
+    }
+    if (this.#stalledSince === Infinity) this.#stalledSince = now;
+    if (now - this.#stalledSince >= this.#options.stallTimeoutMs) {
+      const segment = Math.min(...stuck.stalled);
+      throw new StalledDownloadError(stuck.name, segment, rankCounts(this.badBySource));
+    }
+    const refreshEvery = this.#options.stallTimeoutMs / 4;
+    if (now - this.#lastStallRefresh >= refreshEvery) {
+      this.#lastStallRefresh = now;
+      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'swarm-request', fileId: stuck.id, withHashes: false });
+    }
+    return Math.min(this.#stalledSince + this.#options.stallTimeoutMs, this.#lastStallRefresh + refreshEvery);
+  }
+
+  // A holder that never answers must not keep this peer from finishing.
+  #drainDeadline(): number {
+    return this.#allWrittenAt + 4 * this.#options.requestTimeoutMs;
+  }
+
+  #finishIfDone(now: number): void {
+    if (this.#done || !this.#order.every((file) => file.written)) return;
+    if (this.#allWrittenAt === Infinity) this.#allWrittenAt = now;
+    if (this.#swarmsOwed > 0) return;  // the tracker always answers: no deadline needed
+    if (this.#owedTotal > 0 && now < this.#drainDeadline()) return;
+    this.#done = true;
+    this.#send(TRACKER_RANK, Tag.Tracker, {
+      type: 'downloads-done',
+      downloadsBySource: rankCounts(this.downloadsBySource),
+      badBySource: rankCounts(this.badBySource),
+      messagesSent: this.#context.outbox.sent + 1,
+    });
+  }
+
+  #wantedFile(fileId: number): FileDownload {
+    const file = this.#files.get(fileId);
+    if (file === undefined) throw new ProtocolError(`file id ${fileId} is not one this peer wants`);
+    return file;
+  }
+
+  #loadOf(rank: number): SourceLoad {
+    let load = this.#load.get(rank);
+    if (load === undefined) {
+      load = { inFlight: 0, received: 0, timeouts: 0 };
+      this.#load.set(rank, load);
+    }
+    return load;
+  }
+
+  #send(dest: number, tag: (typeof Tag)[keyof typeof Tag], message: Message): void {
+    if (message.type === 'swarm-request' || (message.type === 'update' && !message.complete)) this.#swarmsOwed++;
+    this.#context.outbox.send(dest, tag, message);
+  }
+}
+
+function compareScores(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}

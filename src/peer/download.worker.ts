@@ -1,0 +1,33 @@
+/** Entry of a peer's download worker thread: waits for its setup, then downloads. */
+import { writeOutputFile } from '../io/output.js';
+import { COMM_WORLD, runWorker } from '../mpi/index.js';
+import { MpiTransport } from '../protocol/mpi-transport.js';
+import { Outbox } from '../protocol/outbox.js';
+import { seededRandom } from '../protocol/random.js';
+import { serve } from '../protocol/serve.js';
+import { Tag } from '../protocol/tags.js';
+import { rejectMalformed } from '../warnings.js';
+import { Download } from './download.js';
+import { hashAsPayload } from './payload.js';
+import { SegmentStore } from './store.js';
+import type { DownloadSetup } from './worker-setup.js';
+import { nextSetup } from './worker-start.js';
+
+const WHERE = 'download worker';
+
+runWorker(WHERE, async () => {
+  const setup = await nextSetup<DownloadSetup>();
+  const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+  const rank = transport.rank;
+  const download = new Download({
+    rank,
+    outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+    store: new SegmentStore(setup.store),
+    payloads: hashAsPayload,
+    random: seededRandom(setup.seed * 7919 + rank),
+    files: setup.files,
+    writeOutput: (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
+    options: setup.options,
+  });
+  serve(download, transport, Tag.Download, rejectMalformed(WHERE));
+});

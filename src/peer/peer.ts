@@ -1,0 +1,50 @@
+/**
+ * A peer's main thread: starts its two workers at once (they take a while to load), reads
+ * its input, registers with the tracker, waits for the go-ahead, hands each worker its
+ * setup, and waits for both to finish.
+ */
+import { Worker } from 'node:worker_threads';
+
+import { readInput } from '../io/input.js';
+import { watchWorker, type Communicator } from '../mpi/index.js';
+import { decode, encode } from '../protocol/codec.js';
+import type { Ready } from '../protocol/messages.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import { TRACKER_RANK, Tag } from '../protocol/tags.js';
+import type { Options } from '../options.js';
+import { hashAsPayload } from './payload.js';
+import { prepareStore, registration, wantedFiles } from './setup.js';
+import type { DownloadSetup, UploadSetup } from './worker-setup.js';
+
+function startWorker(file: string, name: string): { worker: Worker; exited: Promise<void> } {
+  const worker = new Worker(new URL(file, import.meta.url));
+  return { worker, exited: watchWorker(worker, name) };
+}
+
+async function awaitReady(world: Communicator): Promise<Ready> {
+  const reply = await world.recvAsync(TRACKER_RANK, Tag.PeerMain);
+  const message = decode(reply.data);
+  if (message.type !== 'ready') throw new ProtocolError(`expected the tracker's go-ahead, got ${message.type}`);
+  return message;
+}
+
+export async function runPeer(world: Communicator, options: Options): Promise<void> {
+  const download = startWorker('./download.worker.js', 'download worker');
+  const upload = startWorker('./upload.worker.js', 'upload worker');
+  const input = readInput(options.inputDir, world.rank);
+  await world.isend(encode(registration(input)), TRACKER_RANK, Tag.Tracker).wait();
+  const ready = await awaitReady(world);
+  const store = prepareStore(ready, input, hashAsPayload);
+  const uploadSetup: UploadSetup = { store: store.layout, backoff: options.backoff };
+  const downloadSetup: DownloadSetup = {
+    files: wantedFiles(ready, input),
+    store: store.layout,
+    options: options.download,
+    backoff: options.backoff,
+    seed: options.seed,
+    outputDir: options.outputDir,
+  };
+  upload.worker.postMessage(uploadSetup);
+  download.worker.postMessage(downloadSetup);
+  await Promise.all([download.exited, upload.exited]);
+}

@@ -1,0 +1,124 @@
+/**
+ * A peer's upload half: serves segment requests from any peer for the segments it holds
+ * (owned, or downloaded so far), refuses the rest explicitly, counts what it served, and
+ * reports to the tracker when told to stop.
+ */
+import type { Message, SegmentPayload, SegmentRequest } from '../protocol/messages.js';
+import type { Outbox } from '../protocol/outbox.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import type { Role } from '../protocol/role.js';
+import { TRACKER_RANK, Tag } from '../protocol/tags.js';
+import type { SegmentStore } from './store.js';
+
+/** Changes to what the upload worker sends, for fault injection (see faults.ts). */
+export interface UploadBehaviour {
+  /** The payload to send for a segment (the stored one, or a corrupted copy). */
+  payload(stored: Uint8Array): Uint8Array;
+  /** Milliseconds to hold an answer back (0: answer at once). */
+  delayMs(): number;
+  /** Called after each answer with the total of segments served. */
+  served(total: number): void;
+}
+
+export const HONEST_UPLOAD: UploadBehaviour = {
+  payload: (stored) => stored,
+  delayMs: () => 0,
+  served: () => {},
+};
+
+export interface UploadContext {
+  rank: number;
+  size: number;
+  outbox: Outbox;
+  store: SegmentStore;
+  behaviour?: UploadBehaviour;
+}
+
+interface HeldBack {
+  at: number;
+  dest: number;
+  message: Message;
+}
+
+export class Upload implements Role {
+  readonly servedTo = new Map<number, number>();
+  served = 0;
+  refused = 0;
+  readonly #context: UploadContext;
+  readonly #behaviour: UploadBehaviour;
+  #heldBack: HeldBack[] = [];
+  #stopping = false;
+  #done = false;
+
+  constructor(context: UploadContext) {
+    this.#context = context;
+    this.#behaviour = context.behaviour ?? HONEST_UPLOAD;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  start(): void {}
+
+  handle(source: number, message: Message, now: number): void {
+    switch (message.type) {
+      case 'segment-request':
+        this.#onRequest(source, message, now);
+        break;
+      case 'stop':
+        if (source !== TRACKER_RANK) throw new ProtocolError('only the tracker can stop an upload worker');
+        this.#stopping = true;
+        this.tick(now);
+        break;
+      default:
+        throw new ProtocolError(`an upload worker does not take ${message.type} messages`);
+    }
+  }
+
+  tick(now: number): number {
+    while (this.#heldBack.length > 0 && (this.#heldBack[0]!.at <= now || this.#stopping)) {
+      const { dest, message } = this.#heldBack.shift()!;
+      this.#context.outbox.send(dest, Tag.Download, message);
+    }
+    if (this.#stopping && !this.#done) this.#finish();
+    return this.#heldBack[0]?.at ?? Infinity;
+  }
+
+  #onRequest(source: number, request: SegmentRequest, now: number): void {
+    if (source < 1 || source >= this.#context.size || source === this.#context.rank) {
+      throw new ProtocolError(`a segment request from rank ${source}, which is not another peer`);
+    }
+    const { store } = this.#context;
+    const segments: SegmentPayload[] = [];
+    const refused: number[] = [];
+    for (const segment of request.segments) {
+      if (store.has(request.fileId, segment)) {
+        segments.push({ segment, payload: this.#behaviour.payload(store.read(request.fileId, segment)) });
+      } else {
+        refused.push(segment);
+      }
+    }
+    this.served += segments.length;
+    this.refused += refused.length;
+    this.servedTo.set(source, (this.servedTo.get(source) ?? 0) + segments.length);
+    const reply: Message = { type: 'segments', fileId: request.fileId, segments, refused };
+    const delay = this.#behaviour.delayMs();
+    if (delay > 0 && !this.#stopping) {
+      this.#heldBack.push({ at: now + delay, dest: source, message: reply });
+    } else {
+      this.#context.outbox.send(source, Tag.Download, reply);
+    }
+    this.#behaviour.served(this.served);
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#context.outbox.send(TRACKER_RANK, Tag.Tracker, {
+      type: 'upload-stats',
+      servedTo: [...this.servedTo].sort(([a], [b]) => a - b).map(([rank, count]) => ({ rank, count })),
+      refused: this.refused,
+      messagesSent: this.#context.outbox.sent + 1,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/** Entry of a peer's upload worker thread: waits for its setup, then serves segments. */
+import { COMM_WORLD, runWorker } from '../mpi/index.js';
+import { MpiTransport } from '../protocol/mpi-transport.js';
+import { Outbox } from '../protocol/outbox.js';
+import { serve } from '../protocol/serve.js';
+import { Tag } from '../protocol/tags.js';
+import { rejectMalformed } from '../warnings.js';
+import { SegmentStore } from './store.js';
+import { Upload } from './upload.js';
+import type { UploadSetup } from './worker-setup.js';
+import { nextSetup } from './worker-start.js';
+
+const WHERE = 'upload worker';
+
+runWorker(WHERE, async () => {
+  const setup = await nextSetup<UploadSetup>();
+  const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+  const upload = new Upload({
+    rank: transport.rank,
+    size: transport.size,
+    outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+    store: new SegmentStore(setup.store),
+  });
+  serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
+});

@@ -1,0 +1,168 @@
+/**
+ * Binary building blocks of every message: little-endian integers, length-prefixed UTF-8
+ * strings and byte strings. The reader checks every length against what is left, so a
+ * malformed message fails with a ProtocolError, never a crash or a huge allocation.
+ */
+import { ProtocolError } from './protocol-error.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class WireWriter {
+  #bytes: Uint8Array;
+  #view: DataView;
+  #length = 0;
+
+  constructor(capacity = 64) {
+    this.#bytes = new Uint8Array(capacity);
+    this.#view = new DataView(this.#bytes.buffer);
+  }
+
+  // Grows the buffer if needed: callers must take #bytes/#view only after calling it.
+  #reserve(extra: number): number {
+    const at = this.#length;
+    const needed = at + extra;
+    if (needed > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2));
+      grown.set(this.#bytes.subarray(0, at));
+      this.#bytes = grown;
+      this.#view = new DataView(grown.buffer);
+    }
+    this.#length = needed;
+    return at;
+  }
+
+  u8(value: number): this {
+    const at = this.#reserve(1);
+    this.#view.setUint8(at, value);
+    return this;
+  }
+
+  u32(value: number): this {
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value, true);
+    return this;
+  }
+
+  /** A float64: for times. */
+  f64(value: number): this {
+    const at = this.#reserve(8);
+    this.#view.setFloat64(at, value, true);
+    return this;
+  }
+
+  /** u32 byte length, then the bytes. */
+  bytes(value: Uint8Array): this {
+    this.u32(value.length);
+    const at = this.#reserve(value.length);
+    this.#bytes.set(value, at);
+    return this;
+  }
+
+  /** u32 byte length, then UTF-8. */
+  string(value: string): this {
+    return this.bytes(encoder.encode(value));
+  }
+
+  /** u32 count, then each as u32. */
+  u32List(values: ArrayLike<number>): this {
+    this.u32(values.length);
+    const at = this.#reserve(4 * values.length);
+    for (let i = 0; i < values.length; i++) this.#view.setUint32(at + 4 * i, values[i]!, true);
+    return this;
+  }
+
+  /** u32 count, then each item written by `write`. */
+  list<T>(items: readonly T[], write: (item: T) => void): this {
+    this.u32(items.length);
+    for (const item of items) write(item);
+    return this;
+  }
+
+  finish(): Uint8Array {
+    return this.#bytes.subarray(0, this.#length);
+  }
+}
+
+export class WireReader {
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  #at = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  #take(size: number, what: string): number {
+    if (size > this.#bytes.length - this.#at) {
+      throw new ProtocolError(`message truncated: ${what} needs ${size} bytes at offset ${this.#at}, ` +
+        `${this.#bytes.length - this.#at} left`);
+    }
+    const at = this.#at;
+    this.#at += size;
+    return at;
+  }
+
+  u8(what: string): number {
+    return this.#view.getUint8(this.#take(1, what));
+  }
+
+  u32(what: string): number {
+    return this.#view.getUint32(this.#take(4, what), true);
+  }
+
+  f64(what: string): number {
+    return this.#view.getFloat64(this.#take(8, what), true);
+  }
+
+  /** A copy, so it outlives the receive buffer. */
+  bytes(what: string): Uint8Array {
+    const length = this.u32(`${what} length`);
+    const at = this.#take(length, what);
+    return this.#bytes.slice(at, at + length);
+  }
+
+  string(what: string): string {
+    const length = this.u32(`${what} length`);
+    const at = this.#take(length, what);
+    try {
+      return decoder.decode(this.#bytes.subarray(at, at + length));
+    } catch {
+      throw new ProtocolError(`${what} is not valid UTF-8`);
+    }
+  }
+
+  u32List(what: string): number[] {
+    const count = this.#count(4, what);
+    const at = this.#take(4 * count, what);
+    const values = new Array<number>(count);
+    for (let i = 0; i < count; i++) values[i] = this.#view.getUint32(at + 4 * i, true);
+    return values;
+  }
+
+  /** A u32 count, then `count` items; each item needs at least `minItemBytes`. */
+  list<T>(what: string, minItemBytes: number, read: () => T): T[] {
+    const count = this.#count(minItemBytes, what);
+    const items = new Array<T>(count);
+    for (let i = 0; i < count; i++) items[i] = read();
+    return items;
+  }
+
+  // A count that cannot fit in what is left is malformed: refuse before allocating.
+  #count(minItemBytes: number, what: string): number {
+    const count = this.u32(`${what} count`);
+    if (count * minItemBytes > this.#bytes.length - this.#at) {
+      throw new ProtocolError(`message truncated: ${count} ${what} cannot fit in ` +
+        `${this.#bytes.length - this.#at} bytes`);
+    }
+    return count;
+  }
+
+  /** Every byte must have been read. */
+  end(what: string): void {
+    if (this.#at !== this.#bytes.length) {
+      throw new ProtocolError(`${this.#bytes.length - this.#at} unexpected bytes after a ${what} message`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** Rank 0's main thread: runs the tracker, then prints the summary and writes the statistics. */
+import { writeFileSync, renameSync } from 'node:fs';
+
+import type { Communicator } from '../mpi/index.js';
+import type { Options } from '../options.js';
+import { MpiTransport } from '../protocol/mpi-transport.js';
+import { Outbox } from '../protocol/outbox.js';
+import { serve } from '../protocol/serve.js';
+import { Tag } from '../protocol/tags.js';
+import { rejectMalformed, warn } from '../warnings.js';
+import { collectStats, summary } from './stats.js';
+import { Tracker } from './tracker.js';
+
+const WHERE = 'tracker';
+
+function writeJsonWhole(path: string, value: unknown): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
+  renameSync(temporary, path);
+}
+
+export function runTracker(world: Communicator, options: Options): void {
+  const transport = new MpiTransport(world, options.backoff);
+  const tracker = new Tracker(world.size, new Outbox((dest, tag, data) => transport.send(dest, tag, data)), {
+    strikeLimit: options.download.strikeLimit,
+  }, {
+    onDistrust: (file, sender) => warn(WHERE, `rank ${sender} sent bad segments of ${file.name} ` +
+      `${file.strikes.get(sender)} times: no longer offered as a holder of it`),
+  });
+  serve(tracker, transport, Tag.Tracker, rejectMalformed(WHERE));
+  const stats = collectStats(tracker, options.seed);
+  if (!options.quiet) process.stdout.write(summary(stats) + '\n');
+  if (options.statsFile !== undefined) writeJsonWhole(options.statsFile, stats);
+}

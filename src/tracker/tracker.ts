@@ -1,0 +1,143 @@
+/**
+ * Rank 0: registers every peer, answers swarm requests with what changed, learns who holds
+ * what from updates, tracks bad-data reports, and stops every upload worker once every peer
+ * is done. Each message type has its handler below.
+ */
+import { ProtocolError } from '../protocol/protocol-error.js';
+import type {
+  BadSegment, DownloadsDone, Message, Register, SwarmRequest, Update, UploadStats,
+} from '../protocol/messages.js';
+import type { Outbox } from '../protocol/outbox.js';
+import type { Role } from '../protocol/role.js';
+import { Tag } from '../protocol/tags.js';
+import { catalogue, filesOf, type Catalogue } from './registration.js';
+import type { TrackedFile } from './swarm.js';
+
+export interface TrackerOptions {
+  /** Bad-data reports against a sender before it stops being offered for that file. */
+  strikeLimit: number;
+}
+
+export interface TrackerEvents {
+  /** A sender became distrusted for a file. */
+  onDistrust?(file: TrackedFile, sender: number): void;
+}
+
+export class Tracker implements Role {
+  readonly peerCount: number;
+  readonly registrations = new Map<number, Register>();
+  readonly downloads = new Map<number, DownloadsDone>();
+  readonly uploads = new Map<number, UploadStats>();
+  catalogue: Catalogue | undefined;
+  startedAt = 0;
+  finishedAt = 0;
+  readonly #outbox: Outbox;
+  readonly #options: TrackerOptions;
+  readonly #events: TrackerEvents;
+  #done = false;
+
+  constructor(size: number, outbox: Outbox, options: TrackerOptions, events: TrackerEvents = {}) {
+    this.peerCount = size - 1;
+    this.#outbox = outbox;
+    this.#options = options;
+    this.#events = events;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Messages the tracker sent. */
+  get messagesSent(): number {
+    return this.#outbox.sent;
+  }
+
+  start(now: number): void {
+    this.startedAt = now;
+  }
+
+  tick(): number {
+    return Infinity;
+  }
+
+  handle(source: number, message: Message, now: number): void {
+    if (source < 1 || source > this.peerCount) throw new ProtocolError(`rank ${source} is not a peer`);
+    switch (message.type) {
+      case 'register': return this.#onRegister(source, message);
+      case 'swarm-request': return this.#onSwarmRequest(source, message);
+      case 'update': return this.#onUpdate(source, message, now);
+      case 'bad-segment': return this.#onBadSegment(source, message);
+      case 'downloads-done': return this.#onDownloadsDone(source, message);
+      case 'upload-stats': return this.#onUploadStats(source, message, now);
+      default: throw new ProtocolError(`the tracker does not take ${message.type} messages`);
+    }
+  }
+
+  #onRegister(source: number, message: Register): void {
+    if (this.registrations.has(source)) throw new ProtocolError('registered twice');
+    this.registrations.set(source, message);
+    if (this.registrations.size < this.peerCount) return;
+    this.catalogue = catalogue(this.registrations);  // throws the first input error
+    for (const [rank, registration] of this.registrations) {
+      this.#outbox.send(rank, Tag.PeerMain, {
+        type: 'ready',
+        peerCount: this.peerCount,
+        files: filesOf(registration, this.catalogue.byName),
+      });
+    }
+  }
+
+  #onSwarmRequest(source: number, message: SwarmRequest): void {
+    const file = this.#file(message.fileId);
+    this.#sendSwarm(source, file, message.withHashes);
+  }
+
+  #onUpdate(source: number, message: Update, now: number): void {
+    const file = this.#file(message.fileId);
+    const outOfRange = message.segments.find((segment) => segment >= file.segmentCount);
+    if (outOfRange !== undefined) {
+      throw new ProtocolError(`segment ${outOfRange} of ${file.name} does not exist (${file.segmentCount} segments)`);
+    }
+    file.addSegments(source, message.segments);
+    if (message.complete) file.complete(source, (now - this.startedAt) / 1000);
+    else this.#sendSwarm(source, file, false);
+  }
+
+  #onBadSegment(source: number, message: BadSegment): void {
+    const file = this.#file(message.fileId);
+    if (message.sender < 1 || message.sender > this.peerCount || message.sender === source) {
+      throw new ProtocolError(`bad-segment report names rank ${message.sender}`);
+    }
+    if (file.strike(message.sender, this.#options.strikeLimit)) this.#events.onDistrust?.(file, message.sender);
+  }
+
+  #onDownloadsDone(source: number, message: DownloadsDone): void {
+    if (this.downloads.has(source)) throw new ProtocolError('reported its downloads done twice');
+    this.downloads.set(source, message);
+    if (this.downloads.size < this.peerCount) return;
+    for (let rank = 1; rank <= this.peerCount; rank++) this.#outbox.send(rank, Tag.Upload, { type: 'stop' });
+  }
+
+  #onUploadStats(source: number, message: UploadStats, now: number): void {
+    if (this.uploads.has(source)) throw new ProtocolError('reported its uploads twice');
+    this.uploads.set(source, message);
+    if (this.uploads.size < this.peerCount) return;
+    this.finishedAt = now;
+    this.#done = true;
+  }
+
+  #sendSwarm(dest: number, file: TrackedFile, withHashes: boolean): void {
+    this.#outbox.send(dest, Tag.Download, {
+      type: 'swarm',
+      fileId: file.id,
+      hashes: withHashes ? [...file.hashes] : null,
+      holders: file.changesFor(dest),
+    });
+  }
+
+  #file(fileId: number): TrackedFile {
+    const file = this.catalogue?.files[fileId];
+    if (file === undefined) throw new ProtocolError(`file id ${fileId} does not exist`);
+    return file;
+  }
+}
