@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { DEFAULT_BACKOFF, type BackoffOptions } from './mpi/backoff.js';
 import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from './peer/download.js';
+import type { Faults } from './peer/faults.js';
 import { UsageError } from './usage-error.js';
 
 export interface Options {
@@ -14,6 +15,7 @@ export interface Options {
   download: DownloadOptions;
   /** How idle threads wait for messages. */
   backoff: BackoffOptions;
+  faults: Faults;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: Options };
@@ -42,6 +44,13 @@ Tuning:
   --sleep-cap US         longest sleep of an idle thread between polls, in microseconds
                          (default ${DEFAULT_BACKOFF.sleepCapUs}: lower wakes sooner, higher saves CPU)
 
+Fault injection (tests and demos; R is a peer's rank, options may repeat):
+  --fault-corrupt R[:P]  rank R's upload worker corrupts each segment it sends (with probability P)
+  --fault-slow R:MS      rank R's upload worker answers each request after MS milliseconds
+  --fault-kill R:K       rank R's process is killed after its upload worker served K segments
+  --fault-crash R:K      rank R's upload worker throws after serving K segments
+  --fault-malformed R    rank R sends malformed messages to the tracker and to every peer
+
 Exit status: 0 done; 1 failure (a rank failed; see its message); 2 bad command line;
 3 bad input file; 4 a segment no holder could send intact.`;
 
@@ -60,6 +69,11 @@ const SPEC = {
   'strike-limit': { type: 'string' },
   'stall-timeout': { type: 'string' },
   'sleep-cap': { type: 'string' },
+  'fault-corrupt': { type: 'string', multiple: true },
+  'fault-slow': { type: 'string', multiple: true },
+  'fault-kill': { type: 'string', multiple: true },
+  'fault-crash': { type: 'string', multiple: true },
+  'fault-malformed': { type: 'string', multiple: true },
 } as const;
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max = 2 ** 31 - 1): number {
@@ -70,13 +84,36 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
   return Number(text);
 }
 
+/** "R:V" pairs (V optional when `fallback` is given) to a rank → value map. */
+function rankValues(
+  name: string, texts: string[] | undefined, parseValue: (text: string) => number | undefined, fallback?: number,
+): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const text of texts ?? []) {
+    const [rankText, valueText, ...rest] = text.split(':');
+    const rank = /^\d+$/.test(rankText!) ? Number(rankText) : 0;
+    const value = valueText === undefined ? fallback : parseValue(valueText);
+    if (rank < 1 || value === undefined || rest.length > 0) {
+      throw new UsageError(`--${name} takes ${fallback === undefined ? 'R:VALUE' : 'R[:VALUE]'} with R a peer's rank (>= 1), not "${text}"`);
+    }
+    values.set(rank, value);
+  }
+  return values;
+}
+
+const wholeNumber = (text: string): number | undefined => (/^\d+$/.test(text) ? Number(text) : undefined);
+const probability = (text: string): number | undefined => {
+  const value = Number(text);
+  return text.trim() !== '' && value >= 0 && value <= 1 ? value : undefined;
+};
+
 function folder(name: string, text: string | undefined): string {
   if (text === '') throw new UsageError(`--${name} needs a folder`);
   return text ?? '.';
 }
 
 export function parseCommand(argv: readonly string[], randomSeed: () => number = () => Date.now() % 2 ** 31): Command {
-  let values: Partial<Record<keyof typeof SPEC, string | boolean>>;
+  let values: Partial<Record<keyof typeof SPEC, string | boolean | string[]>>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -86,6 +123,7 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const text = (name: keyof typeof SPEC): string | undefined => values[name] as string | undefined;
+  const list = (name: keyof typeof SPEC): string[] | undefined => values[name] as string[] | undefined;
   const d = DEFAULT_DOWNLOAD_OPTIONS;
   return {
     kind: 'run',
@@ -104,6 +142,13 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
         stallTimeoutMs: integer('stall-timeout', text('stall-timeout'), d.stallTimeoutMs, 1),
       },
       backoff: { ...DEFAULT_BACKOFF, sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10) },
+      faults: {
+        corrupt: rankValues('fault-corrupt', list('fault-corrupt'), probability, 1),
+        slow: rankValues('fault-slow', list('fault-slow'), wholeNumber),
+        kill: rankValues('fault-kill', list('fault-kill'), wholeNumber),
+        crash: rankValues('fault-crash', list('fault-crash'), wholeNumber),
+        malformed: new Set(rankValues('fault-malformed', list('fault-malformed'), wholeNumber, 0).keys()),
+      },
     },
   };
 }

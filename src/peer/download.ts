@@ -296,15 +296,16 @@ export class Download implements Role {
     return undefined;
   }
 
-  /** The usable holder of `segment` that answers fastest and is least busy; random among equals. */
+  /** The usable holder of `segment` most likely to answer well and soon; random among equals. */
   #chooseSource(file: FileDownload, segment: number): number {
     let best = -1;
-    let bestScore: [number, number, number] = [Infinity, Infinity, Infinity];
+    let bestScore: number[] = [Infinity, Infinity, Infinity, Infinity];
     let ties = 0;
     for (const [rank, bits] of file.holders) {
       if (file.excluded.has(rank) || !bits.has(segment)) continue;
       const load = this.#loadOf(rank);
-      const score: [number, number, number] = [load.timeouts, load.inFlight, load.received];
+      // Slow holders last, then those that sent bad data of this file, then the least busy.
+      const score = [load.timeouts, file.strikes.get(rank) ?? 0, load.inFlight, load.received];
       const order = compareScores(score, bestScore);
       if (order < 0) {
         best = rank;

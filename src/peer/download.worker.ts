@@ -8,6 +8,7 @@ import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
 import { rejectMalformed } from '../warnings.js';
 import { Download } from './download.js';
+import { sendMalformed } from './faults.js';
 import { hashAsPayload } from './payload.js';
 import { SegmentStore } from './store.js';
 import type { DownloadSetup } from './worker-setup.js';
@@ -29,5 +30,8 @@ runWorker(WHERE, async () => {
     writeOutput: (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
     options: setup.options,
   });
+  if (setup.faults.malformed.has(rank)) {
+    sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
+  }
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
 });

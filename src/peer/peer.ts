@@ -35,7 +35,9 @@ export async function runPeer(world: Communicator, options: Options): Promise<vo
   await world.isend(encode(registration(input)), TRACKER_RANK, Tag.Tracker).wait();
   const ready = await awaitReady(world);
   const store = prepareStore(ready, input, hashAsPayload);
-  const uploadSetup: UploadSetup = { store: store.layout, backoff: options.backoff };
+  const uploadSetup: UploadSetup = {
+    store: store.layout, backoff: options.backoff, seed: options.seed, faults: options.faults,
+  };
   const downloadSetup: DownloadSetup = {
     files: wantedFiles(ready, input),
     store: store.layout,
@@ -43,6 +45,7 @@ export async function runPeer(world: Communicator, options: Options): Promise<vo
     backoff: options.backoff,
     seed: options.seed,
     outputDir: options.outputDir,
+    faults: options.faults,
   };
   upload.worker.postMessage(uploadSetup);
   download.worker.postMessage(downloadSetup);

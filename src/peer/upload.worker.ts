@@ -2,9 +2,11 @@
 import { COMM_WORLD, runWorker } from '../mpi/index.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
+import { seededRandom } from '../protocol/random.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
 import { rejectMalformed } from '../warnings.js';
+import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';
 import { Upload } from './upload.js';
 import type { UploadSetup } from './worker-setup.js';
@@ -20,6 +22,7 @@ runWorker(WHERE, async () => {
     size: transport.size,
     outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
     store: new SegmentStore(setup.store),
+    behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
   });
   serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
 });

@@ -2,6 +2,7 @@
 import type { BackoffOptions } from '../mpi/backoff.js';
 import type { FileInfo } from '../protocol/messages.js';
 import type { DownloadOptions } from './download.js';
+import type { Faults } from './faults.js';
 import type { StoredFile } from './store.js';
 
 export interface DownloadSetup {
@@ -11,9 +12,12 @@ export interface DownloadSetup {
   backoff: BackoffOptions;
   seed: number;
   outputDir: string;
+  faults: Faults;
 }
 
 export interface UploadSetup {
   store: StoredFile[];
   backoff: BackoffOptions;
+  seed: number;
+  faults: Faults;
 }
