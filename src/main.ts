@@ -20,6 +20,11 @@ function speakOnce(text: string, stream: NodeJS.WriteStream): void {
   if (rank === undefined || rank === '0') stream.write(text + '\n');
 }
 
+async function loadPeer() {
+  const { runPeer, startPeerWorkers } = await import('./peer/peer.js');
+  return { runPeer, workers: startPeerWorkers() };
+}
+
 let command: Command;
 try {
   command = parseCommand(process.argv.slice(2));
@@ -36,6 +41,11 @@ if (command.kind === 'help') {
   speakOnce(`mpitorrent ${version}`, process.stdout);
 } else {
   const options = command.options;
+  // A peer's workers take longer to load than MPI_Init waits for the other ranks: start them
+  // first when the launcher already says this is a peer.
+  const launcherSaysPeer = launcherRank() !== undefined && launcherRank() !== '0';
+  const { startPeerWorkers, runPeer } = launcherSaysPeer ? await import('./peer/peer.js') : {};
+  const earlyWorkers = startPeerWorkers?.();
   const { runMain } = await import('./mpi/index.js');
   await runMain(async (world) => {
     if (world.size < 2) {
@@ -45,8 +55,8 @@ if (command.kind === 'help') {
       const { runTracker } = await import('./tracker/run-tracker.js');
       runTracker(world, options);
     } else {
-      const { runPeer } = await import('./peer/peer.js');
-      await runPeer(world, options);
+      const peer = runPeer && earlyWorkers ? { runPeer, workers: earlyWorkers } : await loadPeer();
+      await peer.runPeer(world, options, peer.workers);
     }
   });
 }

@@ -1,7 +1,7 @@
 /**
- * A peer's main thread: starts its two workers at once (they take a while to load), reads
- * its input, registers with the tracker, waits for the go-ahead, hands each worker its
- * setup, and waits for both to finish.
+ * A peer's main thread: with its two workers already loading, reads its input, registers
+ * with the tracker, waits for the go-ahead, hands each worker its setup, and waits for both
+ * to finish.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -16,9 +16,27 @@ import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
 
-function startWorker(file: string, name: string): { worker: Worker; exited: Promise<void> } {
+function startWorker(file: string, name: string): PeerWorker {
   const worker = new Worker(new URL(file, import.meta.url));
   return { worker, exited: watchWorker(worker, name) };
+}
+
+export interface PeerWorker {
+  worker: Worker;
+  exited: Promise<void>;
+}
+
+export interface PeerWorkers {
+  download: PeerWorker;
+  upload: PeerWorker;
+}
+
+/** Starts both workers; they load while the main thread goes on, and wait for their setup. */
+export function startPeerWorkers(): PeerWorkers {
+  return {
+    download: startWorker('./download.worker.js', 'download worker'),
+    upload: startWorker('./upload.worker.js', 'upload worker'),
+  };
 }
 
 async function awaitReady(world: Communicator): Promise<Ready> {
@@ -28,9 +46,8 @@ async function awaitReady(world: Communicator): Promise<Ready> {
   return message;
 }
 
-export async function runPeer(world: Communicator, options: Options): Promise<void> {
-  const download = startWorker('./download.worker.js', 'download worker');
-  const upload = startWorker('./upload.worker.js', 'upload worker');
+export async function runPeer(world: Communicator, options: Options, workers: PeerWorkers): Promise<void> {
+  const { download, upload } = workers;
   const input = readInput(options.inputDir, world.rank);
   await world.isend(encode(registration(input)), TRACKER_RANK, Tag.Tracker).wait();
   const ready = await awaitReady(world);
