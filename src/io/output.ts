@@ -34,7 +34,8 @@ export function writeOutputFile(dir: string, rank: number, fileName: string, has
 
   // One string, one write: fast for thousands of hashes.
   const content = hashes.length === 0 ? '' : `${hashes.join('\n')}\n`;
-  const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Short whatever the file's name: a name that just fits the file system's limit still works.
+  const temporary = join(dir, `.client${rank}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
   try {
     // 'wx': never follow or reuse a file someone else put at the temporary name.

@@ -160,6 +160,8 @@ export class Download implements Role {
   #onSwarm(source: number, message: Swarm): void {
     if (source !== TRACKER_RANK) throw new ProtocolError('a swarm from a peer');
     const file = this.#wantedFile(message.fileId);
+    // An unasked swarm would let the count go negative and the peer end before a real answer.
+    if (this.#swarmsOwed === 0) throw new ProtocolError(`a swarm of ${file.name} that was not asked for`);
     this.#swarmsOwed--;
     if (message.hashes !== null && file.hashes === null) {
       if (message.hashes.length !== file.segmentCount) {
@@ -174,12 +176,9 @@ export class Download implements Role {
 
   #onSegments(source: number, message: Segments): void {
     const file = this.#wantedFile(message.fileId);
-    for (const { segment, payload } of message.segments) {
-      this.#takeOwed(source, file, segment);
-      this.#receive(file, segment, source, payload);
-    }
+    this.#takeOwed(source, file, [...message.segments.map(({ segment }) => segment), ...message.refused]);
+    for (const { segment, payload } of message.segments) this.#receive(file, segment, source, payload);
     for (const segment of message.refused) {
-      this.#takeOwed(source, file, segment);
       file.forget(source, segment);
       if (this.#settle(file, segment, source)) file.markMissing(segment);
     }
@@ -218,14 +217,22 @@ export class Download implements Role {
     return true;
   }
 
-  #takeOwed(source: number, file: FileDownload, segment: number): void {
-    const owed = this.#owed.get(source);
-    const key = keyOf(file.id, segment);
-    const count = owed?.get(key) ?? 0;
-    if (count === 0) throw new ProtocolError(`sent segment ${segment} of ${file.name}, which was not asked of it`);
-    if (count === 1) owed!.delete(key);
-    else owed!.set(key, count - 1);
-    this.#owedTotal--;
+  /** Takes the answers `source` owed for `segments`; if one was not owed, throws and takes none. */
+  #takeOwed(source: number, file: FileDownload, segments: readonly number[]): void {
+    const owed = this.#owed.get(source) ?? new Map<number, number>();
+    const left = new Map<number, number>();
+    for (const segment of segments) {
+      const key = keyOf(file.id, segment);
+      const count = left.get(key) ?? owed.get(key) ?? 0;
+      if (count === 0) throw new ProtocolError(`sent segment ${segment} of ${file.name}, which was not asked of it`);
+      left.set(key, count - 1);
+    }
+    // Checked whole before anything changes: a half-applied message could leave a file unwritten.
+    for (const [key, count] of left) {
+      if (count === 0) owed.delete(key);
+      else owed.set(key, count);
+    }
+    this.#owedTotal -= segments.length;
   }
 
   /** Tells the tracker of new segments every `reportEvery`, and at completion writes the file. */
@@ -324,7 +331,10 @@ export class Download implements Role {
    * again now and then; after `stallTimeoutMs`, no honest holder is left: give up clearly.
    */
   #checkStall(now: number): number {
-    const stuck = this.#inFlight.size === 0 ? this.#order.find((file) => file.stalled.size > 0 && !file.complete) : undefined;
+    // A file whose first swarm has not come yet is waiting for the tracker, not stalled.
+    const stuck = this.#inFlight.size === 0
+      ? this.#order.find((file) => file.hashes !== null && file.stalled.size > 0 && !file.complete)
+      : undefined;
     if (stuck === undefined || this.#order.some((file) => file.queue.size > 0)) {
       this.#stalledSince = Infinity;
       return Infinity;

@@ -105,7 +105,10 @@ export class Upload implements Role {
     const reply: Message = { type: 'segments', fileId: request.fileId, segments, refused };
     const delay = this.#behaviour.delayMs();
     if (delay > 0 && !this.#stopping) {
-      this.#heldBack.push({ at: now + delay, dest: source, message: reply });
+      // Kept in order of due time, so a short delay never waits behind a longer one.
+      const at = now + delay;
+      const index = this.#heldBack.findIndex((held) => held.at > at);
+      this.#heldBack.splice(index === -1 ? this.#heldBack.length : index, 0, { at, dest: source, message: reply });
     } else {
       this.#context.outbox.send(source, Tag.Download, reply);
     }

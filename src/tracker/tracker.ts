@@ -108,6 +108,9 @@ export class Tracker implements Role {
     if (message.sender < 1 || message.sender > this.peerCount || message.sender === source) {
       throw new ProtocolError(`bad-segment report names rank ${message.sender}`);
     }
+    if (message.segment >= file.segmentCount) {
+      throw new ProtocolError(`bad-segment report of segment ${message.segment} of ${file.name} (${file.segmentCount} segments)`);
+    }
     if (file.strike(message.sender, this.#options.strikeLimit)) this.#events.onDistrust?.(file, message.sender);
   }
 

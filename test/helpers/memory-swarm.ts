@@ -9,18 +9,73 @@ import { prepareStore, registration, wantedFiles } from '../../src/peer/setup.js
 import { Upload, type UploadBehaviour } from '../../src/peer/upload.js';
 import { MemoryNetwork } from '../../src/protocol/memory-network.js';
 import type { Message } from '../../src/protocol/messages.js';
+import type { Outbox } from '../../src/protocol/outbox.js';
 import { seededRandom } from '../../src/protocol/random.js';
 import type { Role } from '../../src/protocol/role.js';
 import { Tag } from '../../src/protocol/tags.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 
+/** One message sent or delivered, in the order it happened. */
+export interface TrafficEvent {
+  kind: 'send' | 'deliver';
+  /** Sender and receiver ranks. */
+  source: number;
+  dest: number;
+  tag: Tag;
+  message: Message;
+  /** Virtual time. */
+  at: number;
+}
+
+/**
+ * A MemoryNetwork that logs every message when sent and when delivered, in one sequence, so
+ * tests can ask what a role knew when it sent something.
+ */
+export class TrafficNetwork extends MemoryNetwork {
+  readonly traffic: TrafficEvent[] = [];
+
+  override outbox(rank: number): Outbox {
+    const outbox = super.outbox(rank);
+    const send = outbox.send.bind(outbox);
+    // Logs the message object as sent (roles never change a message after sending it).
+    outbox.send = (dest, tag, message) => {
+      this.traffic.push({ kind: 'send', source: rank, dest, tag, message, at: this.now });
+      send(dest, tag, message);
+    };
+    return outbox;
+  }
+
+  override attach(rank: number, tag: Tag, role: Role): void {
+    const traffic = this.traffic;
+    const network = this;
+    super.attach(rank, tag, {
+      start: (now) => role.start(now),
+      handle(source, message, now) {
+        traffic.push({ kind: 'deliver', source, dest: rank, tag, message, at: network.now });
+        role.handle(source, message, now);
+      },
+      tick: (now) => role.tick(now),
+      get done() {
+        return role.done;
+      },
+    });
+  }
+
+  /** Messages delivered to a role. */
+  get delivered(): number {
+    return this.traffic.filter((event) => event.kind === 'deliver').length;
+  }
+}
+
 export interface SwarmRun {
-  network: MemoryNetwork;
+  network: TrafficNetwork;
   tracker: Tracker;
   downloads: Map<number, Download>;
   uploads: Map<number, Upload>;
   /** "client<R>_<file>" → the hashes written. */
   outputs: Map<string, readonly string[]>;
+  /** Each time the tracker stopped offering a sender for a file. */
+  distrusts: { fileId: number; sender: number }[];
 }
 
 export interface SwarmOptions {
@@ -34,7 +89,7 @@ export interface SwarmOptions {
 class PeerMain implements Role {
   done = false;
   constructor(private readonly rank: number, private readonly input: PeerInput,
-    private readonly network: MemoryNetwork, private readonly run: SwarmRun, private readonly options: SwarmOptions) {}
+    private readonly network: TrafficNetwork, private readonly run: SwarmRun, private readonly options: SwarmOptions) {}
 
   start(): void {
     this.network.outbox(this.rank).send(0, Tag.Tracker, registration(this.input));
@@ -71,9 +126,12 @@ class PeerMain implements Role {
 
 /** Runs the swarm to the end; peers are ranks 1..inputs.length. */
 export function runSwarm(inputs: readonly PeerInput[], options: SwarmOptions = {}): SwarmRun {
-  const network = new MemoryNetwork(inputs.length + 1, options.seed ?? 1);
-  const tracker = new Tracker(network.size, network.outbox(0), { strikeLimit: options.strikeLimit ?? 3 });
-  const run: SwarmRun = { network, tracker, downloads: new Map(), uploads: new Map(), outputs: new Map() };
+  const network = new TrafficNetwork(inputs.length + 1, options.seed ?? 1);
+  const distrusts: SwarmRun['distrusts'] = [];
+  const tracker = new Tracker(network.size, network.outbox(0), { strikeLimit: options.strikeLimit ?? 3 }, {
+    onDistrust: (file, sender) => distrusts.push({ fileId: file.id, sender }),
+  });
+  const run: SwarmRun = { network, tracker, downloads: new Map(), uploads: new Map(), outputs: new Map(), distrusts };
   network.attach(0, Tag.Tracker, tracker);
   inputs.forEach((input, i) => network.attach(i + 1, Tag.PeerMain, new PeerMain(i + 1, input, network, run, options)));
   network.run();

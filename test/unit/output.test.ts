@@ -50,6 +50,14 @@ test('writes big files whole', (t) => {
   t.deepEqual(text.split('\n').slice(0, -1), hashes);
 });
 
+test('a name as long as the file system allows (255 bytes with client<R>_)', (t) => {
+  const dir = freshDir();
+  const name = 'é'.repeat(100) + 'x'.repeat(47);  // 247 bytes in UTF-8
+  t.is(Buffer.byteLength(outputFileName(3, name)), 255);
+  writeOutputFile(dir, 3, name, [hash(1)]);
+  t.deepEqual(readdirSync(dir), [outputFileName(3, name)]);
+});
+
 test('replaces an existing file and leaves no temporary file', (t) => {
   const dir = freshDir();
   writeFileSync(join(dir, 'client3_file1'), 'old content that is longer than the new one\n'.repeat(100));
