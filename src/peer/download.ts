@@ -9,11 +9,13 @@
 import type { FileInfo, Message, RankCount, Segments, Swarm } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
-import { randomIndex, type Random } from '../protocol/random.js';
+import type { Random } from '../protocol/random.js';
 import type { Role } from '../protocol/role.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
 import { FileDownload, SegmentState } from './file-download.js';
+import { OwedAnswers } from './owed-answers.js';
 import type { PayloadScheme } from './payload.js';
+import { SourceLoads } from './picker.js';
 import type { SegmentStore } from './store.js';
 import { StalledDownloadError } from './stalled-download-error.js';
 
@@ -24,7 +26,10 @@ export interface DownloadOptions {
   batch: number;
   /** Report to the tracker (and refresh the swarm) after this many new segments of a file. */
   reportEvery: number;
-  /** Ask another holder when a segment has not come after this long. */
+  /**
+   * Ask another holder when a segment has not come after this long; a holder silent for
+   * SILENCE_TIMEOUTS times this while owing answers is given up.
+   */
   requestTimeoutMs: number;
   /** Bad payloads from one holder before it is no longer asked for that file. */
   strikeLimit: number;
@@ -52,20 +57,18 @@ export interface DownloadContext {
   /** Writes a complete file's output, whole. */
   writeOutput(name: string, hashes: readonly string[]): void;
   options: DownloadOptions;
+  /** Says something worth knowing that does not stop the run. */
+  warn?(text: string): void;
 }
+
+/** Request timeouts of silence after which a holder owing answers is given up. */
+export const SILENCE_TIMEOUTS = 5;
 
 interface Asked {
   file: FileDownload;
   segment: number;
   source: number;
   at: number;
-}
-
-/** What this peer knows of a holder's load: how busy it keeps it and how it behaved. */
-interface SourceLoad {
-  inFlight: number;
-  received: number;
-  timeouts: number;
 }
 
 // One number per (file, segment), for maps of requests.
@@ -91,12 +94,12 @@ export class Download implements Role {
   #nextFile = 0;
   /** Segments asked for and still expected, by key. */
   readonly #inFlight = new Map<number, Asked>();
-  /** Answers each holder still owes, by key (a retry can make two owed for one key). */
-  readonly #owed = new Map<number, Map<number, number>>();
-  #owedTotal = 0;
+  readonly #owed = new OwedAnswers();
+  /** Holders given up for saying nothing while owing answers. */
+  readonly #silent = new Set<number>();
   /** Swarms the tracker still owes this peer (it answers every request and every update). */
   #swarmsOwed = 0;
-  readonly #load = new Map<number, SourceLoad>();
+  readonly #loads = new SourceLoads();
   #allWrittenAt = Infinity;
   #stalledSince = Infinity;
   #lastStallRefresh = -Infinity;
@@ -126,7 +129,7 @@ export class Download implements Role {
         this.#onSwarm(source, message);
         break;
       case 'segments':
-        this.#onSegments(source, message);
+        this.#onSegments(source, message, now);
         break;
       default:
         throw new ProtocolError(`a download worker does not take ${message.type} messages`);
@@ -145,11 +148,13 @@ export class Download implements Role {
         continue;
       }
       this.#inFlight.delete(key);
-      const load = this.#loadOf(asked.source);
+      const load = this.#loads.of(asked.source);
       load.inFlight--;
       load.timeouts++;
       asked.file.markMissing(asked.segment);
     }
+    this.#giveUpSilentHolders(now);
+    next = Math.min(next, this.#owed.nextSilence(this.#silenceMs()));
     this.#pump(now);
     next = Math.min(next, this.#checkStall(now));
     this.#finishIfDone(now);
@@ -174,9 +179,14 @@ export class Download implements Role {
     this.#reportProgress(file);
   }
 
-  #onSegments(source: number, message: Segments): void {
+  #onSegments(source: number, message: Segments, now: number): void {
     const file = this.#wantedFile(message.fileId);
-    this.#takeOwed(source, file, [...message.segments.map(({ segment }) => segment), ...message.refused]);
+    const answered = [...message.segments.map(({ segment }) => segment), ...message.refused];
+    // Checked whole before anything changes: a half-applied message could leave a file unwritten.
+    const unasked = this.#owed.take(source, answered.map((segment) => keyOf(file.id, segment)), now);
+    if (unasked !== undefined) {
+      throw new ProtocolError(`sent segment ${unasked - keyOf(file.id, 0)} of ${file.name}, which was not asked of it`);
+    }
     for (const { segment, payload } of message.segments) this.#receive(file, segment, source, payload);
     for (const segment of message.refused) {
       file.forget(source, segment);
@@ -197,7 +207,7 @@ export class Download implements Role {
       this.#context.store.write(file.id, segment, payload);
       file.markHeld(segment);
       increment(this.downloadsBySource, source);
-      this.#loadOf(source).received++;
+      this.#loads.of(source).received++;
       return;
     }
     increment(this.badBySource, source);
@@ -213,26 +223,8 @@ export class Download implements Role {
     const key = keyOf(file.id, segment);
     if (this.#inFlight.get(key)?.source !== source) return false;
     this.#inFlight.delete(key);
-    this.#loadOf(source).inFlight--;
+    this.#loads.of(source).inFlight--;
     return true;
-  }
-
-  /** Takes the answers `source` owed for `segments`; if one was not owed, throws and takes none. */
-  #takeOwed(source: number, file: FileDownload, segments: readonly number[]): void {
-    const owed = this.#owed.get(source) ?? new Map<number, number>();
-    const left = new Map<number, number>();
-    for (const segment of segments) {
-      const key = keyOf(file.id, segment);
-      const count = left.get(key) ?? owed.get(key) ?? 0;
-      if (count === 0) throw new ProtocolError(`sent segment ${segment} of ${file.name}, which was not asked of it`);
-      left.set(key, count - 1);
-    }
-    // Checked whole before anything changes: a half-applied message could leave a file unwritten.
-    for (const [key, count] of left) {
-      if (count === 0) owed.delete(key);
-      else owed.set(key, count);
-    }
-    this.#owedTotal -= segments.length;
   }
 
   /** Tells the tracker of new segments every `reportEvery`, and at completion writes the file. */
@@ -257,10 +249,10 @@ export class Download implements Role {
       const file = this.#nextFileWithWork();
       if (file === undefined) break;
       const segment = file.queue.rarest(this.#context.random);
-      const source = this.#chooseSource(file, segment);
+      const source = this.#loads.choose(file, segment, this.#context.random);
       file.markRequested(segment);
       this.#inFlight.set(keyOf(file.id, segment), { file, segment, source, at: now });
-      this.#loadOf(source).inFlight++;
+      this.#loads.of(source).inFlight++;
       room--;
       const batchKey = keyOf(file.id, source);
       let batch = batches.get(batchKey);
@@ -270,25 +262,31 @@ export class Download implements Role {
       }
       batch.segments.push(segment);
       if (batch.segments.length === this.#options.batch) {
-        this.#request(source, file, batch.segments);
+        this.#request(source, file, batch.segments, now);
         batches.delete(batchKey);
       }
     }
-    for (const batch of batches.values()) this.#request(batch.source, batch.file, batch.segments);
+    for (const batch of batches.values()) this.#request(batch.source, batch.file, batch.segments, now);
   }
 
-  #request(source: number, file: FileDownload, segments: number[]): void {
-    let owed = this.#owed.get(source);
-    if (owed === undefined) {
-      owed = new Map();
-      this.#owed.set(source, owed);
-    }
-    for (const segment of segments) {
-      const key = keyOf(file.id, segment);
-      owed.set(key, (owed.get(key) ?? 0) + 1);
-    }
-    this.#owedTotal += segments.length;
+  #request(source: number, file: FileDownload, segments: number[], now: number): void {
+    this.#owed.add(source, segments.map((segment) => keyOf(file.id, segment)), now);
     this.#send(source, Tag.Upload, { type: 'segment-request', fileId: file.id, segments });
+  }
+
+  // A hung holder must not keep this peer retrying forever: after a long silence it is no
+  // longer asked; if nobody else has a segment, the stall check then ends the run clearly.
+  #giveUpSilentHolders(now: number): void {
+    for (const source of this.#owed.silentSince(now - this.#silenceMs())) {
+      this.#owed.forgive(source);
+      this.#silent.add(source);
+      for (const file of this.#order) file.exclude(source);
+      this.#context.warn?.(`rank ${source} has not answered for ${this.#silenceMs()} ms: no longer asking it`);
+    }
+  }
+
+  #silenceMs(): number {
+    return SILENCE_TIMEOUTS * this.#options.requestTimeoutMs;
   }
 
   // Files take turns, so every wanted file makes progress at once.
@@ -301,29 +299,6 @@ export class Download implements Role {
       }
     }
     return undefined;
-  }
-
-  /** The usable holder of `segment` most likely to answer well and soon; random among equals. */
-  #chooseSource(file: FileDownload, segment: number): number {
-    let best = -1;
-    let bestScore: number[] = [Infinity, Infinity, Infinity, Infinity];
-    let ties = 0;
-    for (const [rank, bits] of file.holders) {
-      if (file.excluded.has(rank) || !bits.has(segment)) continue;
-      const load = this.#loadOf(rank);
-      // Slow holders last, then those that sent bad data of this file, then the least busy.
-      const score = [load.timeouts, file.strikes.get(rank) ?? 0, load.inFlight, load.received];
-      const order = compareScores(score, bestScore);
-      if (order < 0) {
-        best = rank;
-        bestScore = score;
-        ties = 1;
-      } else if (order === 0 && randomIndex(this.#context.random, ++ties) === 0) {
-        best = rank;
-      }
-    }
-    if (best < 0) throw new Error(`segment ${segment} of ${file.name} is queued but has no usable holder`);
-    return best;
   }
 
   /**
@@ -342,7 +317,7 @@ export class Download implements Role {
     if (this.#stalledSince === Infinity) this.#stalledSince = now;
     if (now - this.#stalledSince >= this.#options.stallTimeoutMs) {
       const segment = Math.min(...stuck.stalled);
-      throw new StalledDownloadError(stuck.name, segment, rankCounts(this.badBySource));
+      throw new StalledDownloadError(stuck.name, segment, rankCounts(this.badBySource), [...this.#silent]);
     }
     const refreshEvery = this.#options.stallTimeoutMs / 4;
     if (now - this.#lastStallRefresh >= refreshEvery) {
@@ -361,7 +336,7 @@ export class Download implements Role {
     if (this.#done || !this.#order.every((file) => file.written)) return;
     if (this.#allWrittenAt === Infinity) this.#allWrittenAt = now;
     if (this.#swarmsOwed > 0) return;  // the tracker always answers: no deadline needed
-    if (this.#owedTotal > 0 && now < this.#drainDeadline()) return;
+    if (this.#owed.total > 0 && now < this.#drainDeadline()) return;
     this.#done = true;
     this.#send(TRACKER_RANK, Tag.Tracker, {
       type: 'downloads-done',
@@ -377,22 +352,8 @@ export class Download implements Role {
     return file;
   }
 
-  #loadOf(rank: number): SourceLoad {
-    let load = this.#load.get(rank);
-    if (load === undefined) {
-      load = { inFlight: 0, received: 0, timeouts: 0 };
-      this.#load.set(rank, load);
-    }
-    return load;
-  }
-
   #send(dest: number, tag: (typeof Tag)[keyof typeof Tag], message: Message): void {
     if (message.type === 'swarm-request' || (message.type === 'update' && !message.complete)) this.#swarmsOwed++;
     this.#context.outbox.send(dest, tag, message);
   }
-}
-
-function compareScores(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
 }

@@ -6,7 +6,7 @@ import { Outbox } from '../protocol/outbox.js';
 import { seededRandom } from '../protocol/random.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
-import { rejectMalformed } from '../warnings.js';
+import { rejectMalformed, warn } from '../warnings.js';
 import { Download } from './download.js';
 import { sendMalformed } from './faults.js';
 import { hashAsPayload } from './payload.js';
@@ -29,6 +29,7 @@ runWorker(WHERE, async () => {
     files: setup.files,
     writeOutput: (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
     options: setup.options,
+    warn: (text) => warn(WHERE, text),
   });
   if (setup.faults.malformed.has(rank)) {
     sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);

@@ -162,7 +162,8 @@ export class WireReader {
   /** Every byte must have been read. */
   end(what: string): void {
     if (this.#at !== this.#bytes.length) {
-      throw new ProtocolError(`${this.#bytes.length - this.#at} unexpected bytes after a ${what} message`);
+      const extra = this.#bytes.length - this.#at;
+      throw new ProtocolError(`${extra} unexpected byte${extra === 1 ? '' : 's'} after a ${what} message`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 
-import { DEFAULT_DOWNLOAD_OPTIONS, Download } from '../../src/peer/download.js';
+import { DEFAULT_DOWNLOAD_OPTIONS, Download, SILENCE_TIMEOUTS } from '../../src/peer/download.js';
 import { hashAsPayload } from '../../src/peer/payload.js';
 import { StalledDownloadError } from '../../src/peer/stalled-download-error.js';
 import { SegmentStore } from '../../src/peer/store.js';
@@ -324,6 +324,35 @@ test('a holder that never answers does not keep the peer from ending', (t) => {
   h.download.tick(deadline);
   t.true(h.download.done);
   t.not(first!.dest, second!.dest);
+});
+
+test('an only holder that never answers is given up, and the download ends naming it', (t) => {
+  const { h } = started(t, 2, [all(2)], { window: 2, batch: 2, requestTimeoutMs: 100, stallTimeoutMs: 300 });
+  let now = 0;
+  let error: unknown;
+  try {
+    for (let step = 0; step < 1000; step++) now = h.download.tick(now);
+  } catch (thrown) {
+    error = thrown;
+  }
+  t.true(error instanceof StalledDownloadError);
+  t.is((error as Error).message, 'file1 segment 0: no holder sent data matching its hash (no answer from rank 2)');
+  t.true(now <= SILENCE_TIMEOUTS * 100 + 300, `gave up at ${now} ms`);
+  const asked = requests(h.recorder.all).length;
+  t.true(asked <= SILENCE_TIMEOUTS + 1, `asked the silent holder ${asked} times`);
+});
+
+test('a silent holder is given up while another holder serves the file', (t) => {
+  const { h, list } = started(t, 1, [all(2), all(3)], { window: 1, batch: 1, requestTimeoutMs: 100 });
+  const [first] = requests(h.take());
+  h.download.tick(100);
+  const [second] = requests(h.take());
+  t.not(first!.dest, second!.dest);
+  h.answer(second!.dest, 0, [0], list, 120);
+  t.deepEqual(h.outputs.get('file1'), list);
+  t.false(h.download.done, 'still waiting for the first holder');
+  h.download.tick(SILENCE_TIMEOUTS * 100);
+  t.true(h.download.done, 'the first holder was given up after its silence');
 });
 
 test('segments not asked of their sender are rejected as ProtocolError', (t) => {
