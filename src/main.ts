@@ -31,6 +31,10 @@ try {
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   speakOnce(`mpitorrent: ${error.message}`, process.stderr);
+  // The launcher ends the whole job as soon as one rank fails: if the silent ranks failed at
+  // once, rank 0 could be killed before saying why. So they give rank 0 time to fail first.
+  const rank = launcherRank();
+  if (rank !== undefined && rank !== '0') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
   process.exit(error.exitCode);
 }
 

@@ -15,6 +15,11 @@ import { native } from './native.js';
 export interface ExpectedError extends Error {
   /** The exit status of the job. */
   exitCode: number;
+  /**
+   * The rank the error is about, when another rank found it (the tracker, checking every peer's
+   * input): the report then names that rank instead of the one printing it.
+   */
+  rank?: number;
 }
 
 function isExpected(error: unknown): error is ExpectedError {
@@ -30,7 +35,8 @@ export function rankLabel(): string {
 
 /** Prints one report line for the error (its stack if unexpected) and ends the whole job. */
 export function fatal(error: unknown, where = ''): never {
-  const prefix = `rank ${rankLabel()}${where ? ` (${where})` : ''}: `;
+  const about = isExpected(error) && Number.isInteger(error.rank) ? String(error.rank) : rankLabel();
+  const prefix = `rank ${about}${where ? ` (${where})` : ''}: `;
   const text = isExpected(error)
     ? error.message
     : error instanceof Error ? (error.stack ?? error.message) : String(error);
