@@ -5,13 +5,16 @@
  */
 import { Worker } from 'node:worker_threads';
 
-import { readInput } from '../io/input.js';
+import { unwritableFolderReason } from '../io/folder.js';
+import { readInput, type PeerInput } from '../io/input.js';
+import { InputError } from '../io/input-error.js';
 import { watchWorker, type Communicator } from '../mpi/index.js';
 import { decode, encode } from '../protocol/codec.js';
-import type { Ready } from '../protocol/messages.js';
+import type { Message, Ready } from '../protocol/messages.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
 import type { Options } from '../options.js';
+import { UsageError } from '../usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
@@ -46,11 +49,26 @@ async function awaitReady(world: Communicator): Promise<Ready> {
   return message;
 }
 
+/** This peer's input, or why it cannot take part (said to the tracker, which reports it once). */
+function prepare(world: Communicator, options: Options): { input?: PeerInput; message: Message } {
+  try {
+    const reason = unwritableFolderReason(options.outputDir);
+    if (reason !== undefined) throw new UsageError(`--output-dir ${options.outputDir}: ${reason}`);
+    const input = readInput(options.inputDir, world.rank);
+    return { input, message: registration(input) };
+  } catch (error) {
+    if (!(error instanceof InputError || error instanceof UsageError)) throw error;
+    return { message: { type: 'cannot-start', message: error.message, exitCode: error.exitCode } };
+  }
+}
+
 export async function runPeer(world: Communicator, options: Options, workers: PeerWorkers): Promise<void> {
   const { download, upload } = workers;
-  const input = readInput(options.inputDir, world.rank);
-  await world.isend(encode(registration(input)), TRACKER_RANK, Tag.Tracker).wait();
+  const { input, message } = prepare(world, options);
+  await world.isend(encode(message), TRACKER_RANK, Tag.Tracker).wait();
   const ready = await awaitReady(world);
+  // The tracker ends the job when any peer cannot start, so only a registered peer gets here.
+  if (input === undefined) throw new ProtocolError('the tracker said go to a peer that cannot start');
   const store = prepareStore(ready, input, hashAsPayload);
   const uploadSetup: UploadSetup = {
     store: store.layout, backoff: options.backoff, seed: options.seed, faults: options.faults,

@@ -4,13 +4,14 @@ import type { RankCount } from '../protocol/messages.js';
 export class StalledDownloadError extends Error {
   readonly exitCode = 4;
 
+  /** `segment` counts from 0, as the protocol does; the message counts from 1, as inputs do. */
   constructor(fileName: string, segment: number, badBySource: readonly RankCount[], silent: readonly number[] = []) {
     const reasons = [];
     if (badBySource.length > 0) {
       reasons.push(`bad data from ${badBySource.map(({ rank, count }) => `rank ${rank} (${count} segments)`).join(', ')}`);
     }
     if (silent.length > 0) reasons.push(`no answer from ${silent.map((rank) => `rank ${rank}`).join(', ')}`);
-    super(`${fileName} segment ${segment}: no holder sent data matching its hash ` +
+    super(`${fileName} segment ${segment + 1}: no holder sent data matching its hash ` +
       `(${reasons.length > 0 ? reasons.join('; ') : 'no peer offers it'})`);
     this.name = 'StalledDownloadError';
   }

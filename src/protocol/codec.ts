@@ -17,6 +17,7 @@ const TYPE_CODES: Record<MessageType, number> = {
   'segments': 9,
   'stop': 10,
   'upload-stats': 11,
+  'cannot-start': 12,
 };
 const TYPES_BY_CODE = new Map(Object.entries(TYPE_CODES).map(([type, code]) => [code, type as MessageType]));
 
@@ -60,6 +61,9 @@ export function encode(message: Message): Uint8Array {
         writer.list(file.hashes, (hash) => writer.string(hash));
       });
       writer.list(message.wanted, (want) => writer.string(want.name).u32(want.line));
+      break;
+    case 'cannot-start':
+      writer.string(message.message).u32(message.exitCode);
       break;
     case 'ready':
       writer.u32(message.peerCount);
@@ -115,6 +119,8 @@ function readBody(type: MessageType, reader: WireReader): Message {
         })),
         wanted: reader.list('wanted files', 8, () => ({ name: reader.string('file name'), line: reader.u32('line') })),
       };
+    case 'cannot-start':
+      return { type, message: reader.string('message'), exitCode: reader.u32('exit code') };
     case 'ready':
       return {
         type,

@@ -29,6 +29,17 @@ export interface Register {
   wanted: RegisteredWant[];
 }
 
+/**
+ * Peer main → tracker, instead of Register: the peer cannot take part (its input is bad, or
+ * its output folder unwritable). The tracker reports the first such problem, by rank, once.
+ * Layout: str message | u32 exitCode.
+ */
+export interface CannotStart {
+  type: 'cannot-start';
+  message: string;
+  exitCode: number;
+}
+
 /** A file as the tracker numbers it for everyone. */
 export interface FileInfo {
   id: number;
@@ -168,6 +179,7 @@ export interface UploadStats {
 
 export type Message =
   | Register
+  | CannotStart
   | Ready
   | SwarmRequest
   | Swarm

@@ -16,7 +16,7 @@ function peerInputError(rank: number, path: string, line: number, detail: string
 function firstDifference(a: readonly string[], b: readonly string[]): string {
   if (a.length !== b.length) return `${b.length} segments instead of ${a.length}`;
   const index = a.findIndex((hash, i) => hash !== b[i]);
-  return `segment ${index} has hash ${b[index]} instead of ${a[index]}`;
+  return `segment ${index + 1} has hash ${b[index]} instead of ${a[index]}`;  // counted from 1, as in the input
 }
 
 export interface Catalogue {

@@ -1,5 +1,8 @@
 /** Rank 0's main thread: runs the tracker, then prints the summary and writes the statistics. */
-import { writeFileSync, renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { unwritableFolderReason } from '../io/folder.js';
 
 import type { Communicator } from '../mpi/index.js';
 import type { Options } from '../options.js';
@@ -7,6 +10,7 @@ import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
+import { UsageError } from '../usage-error.js';
 import { rejectMalformed, warn } from '../warnings.js';
 import { collectStats, summary } from './stats.js';
 import { Tracker } from './tracker.js';
@@ -20,6 +24,10 @@ function writeJsonWhole(path: string, value: unknown): void {
 }
 
 export function runTracker(world: Communicator, options: Options): void {
+  if (options.statsFile !== undefined) {
+    const reason = unwritableFolderReason(dirname(options.statsFile));
+    if (reason !== undefined) throw new UsageError(`--stats ${options.statsFile}: ${reason}`);
+  }
   const transport = new MpiTransport(world, options.backoff);
   const tracker = new Tracker(world.size, new Outbox((dest, tag, data) => transport.send(dest, tag, data)), {
     strikeLimit: options.download.strikeLimit,

@@ -5,11 +5,12 @@
  */
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type {
-  BadSegment, DownloadsDone, Message, Register, SwarmRequest, Update, UploadStats,
+  BadSegment, CannotStart, DownloadsDone, Message, Register, SwarmRequest, Update, UploadStats,
 } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import type { Role } from '../protocol/role.js';
 import { Tag } from '../protocol/tags.js';
+import { PeerStartError } from './peer-start-error.js';
 import { catalogue, filesOf, type Catalogue } from './registration.js';
 import type { TrackedFile } from './swarm.js';
 
@@ -26,6 +27,8 @@ export interface TrackerEvents {
 export class Tracker implements Role {
   readonly peerCount: number;
   readonly registrations = new Map<number, Register>();
+  /** Peers that cannot take part, and why. */
+  readonly cannotStart = new Map<number, CannotStart>();
   readonly downloads = new Map<number, DownloadsDone>();
   readonly uploads = new Map<number, UploadStats>();
   catalogue: Catalogue | undefined;
@@ -64,6 +67,7 @@ export class Tracker implements Role {
     if (source < 1 || source > this.peerCount) throw new ProtocolError(`rank ${source} is not a peer`);
     switch (message.type) {
       case 'register': return this.#onRegister(source, message);
+      case 'cannot-start': return this.#onCannotStart(source, message);
       case 'swarm-request': return this.#onSwarmRequest(source, message);
       case 'update': return this.#onUpdate(source, message, now);
       case 'bad-segment': return this.#onBadSegment(source, message);
@@ -74,9 +78,22 @@ export class Tracker implements Role {
   }
 
   #onRegister(source: number, message: Register): void {
-    if (this.registrations.has(source)) throw new ProtocolError('registered twice');
+    if (this.registrations.has(source) || this.cannotStart.has(source)) throw new ProtocolError('registered twice');
     this.registrations.set(source, message);
-    if (this.registrations.size < this.peerCount) return;
+    this.#startIfAllRegistered();
+  }
+
+  #onCannotStart(source: number, message: CannotStart): void {
+    if (this.registrations.has(source) || this.cannotStart.has(source)) throw new ProtocolError('registered twice');
+    this.cannotStart.set(source, message);
+    this.#startIfAllRegistered();
+  }
+
+  // Every peer has answered: report the first problem (lowest rank) once, or say go.
+  #startIfAllRegistered(): void {
+    if (this.registrations.size + this.cannotStart.size < this.peerCount) return;
+    const [rank, problem] = [...this.cannotStart].sort(([a], [b]) => a - b)[0] ?? [];
+    if (problem !== undefined) throw new PeerStartError(rank!, problem.message, problem.exitCode);
     this.catalogue = catalogue(this.registrations);  // throws the first input error
     for (const [rank, registration] of this.registrations) {
       this.#outbox.send(rank, Tag.PeerMain, {

@@ -87,7 +87,7 @@ const CASES: Case[] = [
     title: 'the same file with different hashes at two owners',
     inputs: { 3: ['1', 'f1 3', H[0], hash(0x99), H[2], '1', 'f2', ''].join('\n') },
     line: `rank 3: in3.txt line 2: f1 differs from the copy in in1.txt line 2 (rank 1): ` +
-      `segment 1 has hash ${hash(0x99)} instead of ${H[1]}`,
+      `segment 2 has hash ${hash(0x99)} instead of ${H[1]}`,
   },
   {
     title: 'the same file with a different number of segments at two owners',

@@ -76,3 +76,20 @@ test('one rank (no peers) fails with a clear message', async (t) => {
   t.true(result.ms < LIMIT_MS, `${Math.round(result.ms)} ms`);
   t.deepEqual(files, [], 'nothing written');
 });
+
+const MISSING_FOLDERS: [string, string[], string, number][] = [
+  ['a missing --output-dir', ['--output-dir', 'nowhere'], 'rank 1: --output-dir nowhere: no such folder', 2],
+  ['a missing --input-dir', ['--input-dir', 'nowhere'], 'rank 1: nowhere/in1.txt: cannot read: no such file', 3],
+  ['a --stats file in a missing folder', ['--stats', 'nowhere/stats.json'], 'rank 0: --stats nowhere/stats.json: no such folder', 2],
+];
+
+for (const [title, args, line, code] of MISSING_FOLDERS) {
+  test(`${title} is said once, at start-up`, async (t) => {
+    const { result, files, context } = await run(args);
+    t.is(result.code, code, context);
+    t.deepEqual(ownLines(result.stderr), [line], context);
+    t.is(result.stdout, '', context);
+    t.true(result.ms < LIMIT_MS, `${Math.round(result.ms)} ms`);
+    t.deepEqual(files, ['in1.txt', 'in2.txt', 'in3.txt'], 'nothing written');
+  });
+}

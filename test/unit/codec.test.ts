@@ -28,6 +28,8 @@ const SAMPLES: { name: string; message: Message }[] = [
     type: 'ready', peerCount: 5,
     files: [{ id: 0, name: 'file1', segmentCount: 80 }, { id: 3, name: 'é', segmentCount: 0 }],
   } },
+  { name: 'cannot-start', message: { type: 'cannot-start', message: 'in3.txt line 4: bad hash — «x»', exitCode: 3 } },
+  { name: 'cannot-start, empty message', message: { type: 'cannot-start', message: '', exitCode: 0 } },
   { name: 'ready, no files', message: { type: 'ready', peerCount: 1, files: [] } },
   { name: 'swarm-request with hashes', message: { type: 'swarm-request', fileId: 7, withHashes: true } },
   { name: 'swarm-request without hashes', message: { type: 'swarm-request', fileId: 0xffff_ffff, withHashes: false } },
@@ -67,13 +69,16 @@ const SAMPLES: { name: string; message: Message }[] = [
   { name: 'upload-stats, empty', message: { type: 'upload-stats', servedTo: [], refused: 0, messagesSent: 0 } },
 ];
 
-const ALL_TYPES: MessageType[] = [
-  'register', 'ready', 'swarm-request', 'swarm', 'update', 'bad-segment', 'downloads-done',
+const ALL_TYPES = [
+  'register', 'cannot-start', 'ready', 'swarm-request', 'swarm', 'update', 'bad-segment', 'downloads-done',
   'segment-request', 'segments', 'stop', 'upload-stats',
-];
+] as const satisfies readonly MessageType[];
+// Fails to compile when a message type is added to messages.ts but not to the list above.
+const everyTypeListed: Exclude<MessageType, (typeof ALL_TYPES)[number]> extends never ? true : never = true;
+void everyTypeListed;
 
 test('the samples cover every message type', (t) => {
-  t.deepEqual(new Set(SAMPLES.map(({ message }) => message.type)), new Set(ALL_TYPES));
+  t.deepEqual([...new Set(SAMPLES.map(({ message }) => message.type))].sort(), [...ALL_TYPES].sort());
 });
 
 for (const { name, message } of SAMPLES) {
@@ -144,7 +149,7 @@ test('rejects an empty message', (t) => {
 });
 
 test('rejects unknown type codes', (t) => {
-  for (const code of [0, 12, 99, 255]) rejects(t, Uint8Array.of(code, 0, 0, 0, 0), new RegExp(`^unknown message type ${code}$`));
+  for (const code of [0, 13, 99, 255]) rejects(t, Uint8Array.of(code, 0, 0, 0, 0), new RegExp(`^unknown message type ${code}$`));
 });
 
 for (const { name, message } of SAMPLES) {

@@ -200,7 +200,7 @@ test('a segment nobody will send ends with StalledDownloadError naming the file 
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] }, 5);
   h.download.tick(999);
   const error = t.throws(() => h.download.tick(1000), { instanceOf: StalledDownloadError });
-  t.is(error?.message, 'file1 segment 1: no holder sent data matching its hash (no peer offers it)');
+  t.is(error?.message, 'file1 segment 2: no holder sent data matching its hash (no peer offers it)');
   t.is((error as StalledDownloadError).exitCode, 4);
 });
 
@@ -287,7 +287,7 @@ test('a file whose only holder always sends bad data ends with StalledDownloadEr
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [removed(2)] }, 1);
   t.deepEqual(requests(h.take()), []);
   const error = t.throws(() => h.download.tick(1000), { instanceOf: StalledDownloadError });
-  t.is(error?.message, 'file1 segment 0: no holder sent data matching its hash (bad data from rank 2 (5 segments))');
+  t.is(error?.message, 'file1 segment 1: no holder sent data matching its hash (bad data from rank 2 (5 segments))');
 });
 
 test('an unanswered request is asked of another holder after the timeout; a late answer is a duplicate', (t) => {
@@ -336,7 +336,7 @@ test('an only holder that never answers is given up, and the download ends namin
     error = thrown;
   }
   t.true(error instanceof StalledDownloadError);
-  t.is((error as Error).message, 'file1 segment 0: no holder sent data matching its hash (no answer from rank 2)');
+  t.is((error as Error).message, 'file1 segment 1: no holder sent data matching its hash (no answer from rank 2)');
   t.true(now <= SILENCE_TIMEOUTS * 100 + 300, `gave up at ${now} ms`);
   const asked = requests(h.recorder.all).length;
   t.true(asked <= SILENCE_TIMEOUTS + 1, `asked the silent holder ${asked} times`);

@@ -57,7 +57,7 @@ test('the same file with different hashes: names the later rank\'s file and line
     register(1, [['file1', 2, first]]),
     register(2, [['other', 2, hashes(50, 1)], ['file1', 4, first]]),
     register(4, [['file1', 9, later]]),
-  ], `in4.txt line 9: file1 differs from the copy in in1.txt line 2 (rank 1): segment 3 has hash ${hash(99)} instead of ${hash(3)}`, 4);
+  ], `in4.txt line 9: file1 differs from the copy in in1.txt line 2 (rank 1): segment 4 has hash ${hash(99)} instead of ${hash(3)}`, 4);
 });
 
 test('the same file with a different number of segments', (t) => {
@@ -75,7 +75,7 @@ test('the order registrations arrived in does not matter: the lower rank is the 
   fails(t, [
     register(5, [['f', 2, hashes(1, 2)]]),
     register(2, [['f', 7, hashes(0, 2)]]),
-  ], `in5.txt line 2: f differs from the copy in in2.txt line 7 (rank 2): segment 0 has hash ${hash(1)} instead of ${hash(0)}`, 5);
+  ], `in5.txt line 2: f differs from the copy in in2.txt line 7 (rank 2): segment 1 has hash ${hash(1)} instead of ${hash(0)}`, 5);
 });
 
 test('a wanted file nobody owns names the wanting peer\'s file and line', (t) => {

@@ -4,6 +4,7 @@ import { InputError } from '../../src/io/input-error.js';
 import { HolderChange, type Message, type Register } from '../../src/protocol/messages.js';
 import { ProtocolError } from '../../src/protocol/protocol-error.js';
 import { Tag } from '../../src/protocol/tags.js';
+import { PeerStartError } from '../../src/tracker/peer-start-error.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 import { give, Recorder } from '../helpers/role-harness.js';
 import { hashes } from '../helpers/swarm-inputs.js';
@@ -50,6 +51,22 @@ test('an input error found across registrations is thrown as an InputError, not 
   const error = t.throws(() => give(tracker, 2, { type: 'register', path: 'in2.txt', owned: [], wanted: [{ name: 'nope', line: 3 }] }));
   t.true(error instanceof InputError && !(error instanceof ProtocolError));
   t.is(error?.message, 'in2.txt line 3: wants nope, which no peer owns');
+});
+
+test('peers that cannot start: once every peer has answered, the lowest rank\'s problem is reported, naming it', (t) => {
+  const recorder = new Recorder();
+  const tracker = new Tracker(5, recorder.outbox, { strikeLimit: 3 });
+  give(tracker, 4, { type: 'cannot-start', message: 'in4.txt: cannot read: no such file', exitCode: 3 });
+  give(tracker, 1, registration(1, true, false));
+  give(tracker, 2, { type: 'cannot-start', message: '--output-dir out: no such folder', exitCode: 2 });
+  const error = t.throws(() => give(tracker, 3, registration(3, false, true)), { instanceOf: PeerStartError });
+  t.is(error?.message, '--output-dir out: no such folder');
+  t.is(error?.rank, 2);
+  t.is(error?.exitCode, 2);
+  t.deepEqual(recorder.take(), [], 'no go-ahead to anyone');
+  const again = new Tracker(3, new Recorder().outbox, { strikeLimit: 3 });
+  give(again, 1, registration(1, true, false));
+  t.throws(() => give(again, 1, { type: 'cannot-start', message: 'late', exitCode: 3 }), { instanceOf: ProtocolError, message: 'registered twice' });
 });
 
 test('answers swarm requests with hashes when asked, and with what changed since', (t) => {
