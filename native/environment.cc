@@ -35,6 +35,8 @@ Napi::Value InitThread(const Napi::CallbackInfo& info) {
   if (g_provided.load() < 0) {
     ThrowUsageError(env, "ERR_MPI_INIT_FAILED", "an earlier MPI_Init_thread failed");
   }
+  // MPI cannot start again after MPI_Finalize: say so rather than report a level.
+  EnsureActive(env);
   return Napi::Number::New(env, g_provided.load());
 }
 
@@ -89,9 +91,16 @@ Napi::Value IsThreadMain(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, flag != 0);
 }
 
-Napi::Value Wtime(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MPI_Wtime()); }
+// MPICH kills the process when MPI_Wtime or MPI_Wtick is called before init or after finalize.
+Napi::Value Wtime(const Napi::CallbackInfo& info) {
+  EnsureActive(info.Env());
+  return Napi::Number::New(info.Env(), MPI_Wtime());
+}
 
-Napi::Value Wtick(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MPI_Wtick()); }
+Napi::Value Wtick(const Napi::CallbackInfo& info) {
+  EnsureActive(info.Env());
+  return Napi::Number::New(info.Env(), MPI_Wtick());
+}
 
 Napi::Value ProcessorName(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -66,30 +66,37 @@ const char* ErrorClassName(int error_class) {
   return "MPI_ERR_UNKNOWN";
 }
 
-Napi::Value MakeMpiError(Napi::Env env, int rc, const char* mpi_call) {
+MpiErrorInfo DescribeMpiError(int rc) {
   int error_class = MPI_ERR_UNKNOWN;
   MPI_Error_class(rc, &error_class);
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   if (MPI_Error_string(rc, text, &length) != MPI_SUCCESS) length = 0;
-  std::string mpi_message(text, static_cast<size_t>(length));
-  Napi::Object error = NewError(env, std::string(mpi_call) + ": " + mpi_message);
-  error.Set("code", ErrorClassName(error_class));
-  error.Set("errorClass", error_class);
-  error.Set("errorCode", rc);
+  return MpiErrorInfo{rc, error_class, std::string(text, static_cast<size_t>(length))};
+}
+
+Napi::Value MakeMpiError(Napi::Env env, const MpiErrorInfo& info, const char* mpi_call) {
+  Napi::Object error = NewError(env, std::string(mpi_call) + ": " + info.message);
+  error.Set("code", ErrorClassName(info.error_class));
+  error.Set("errorClass", info.error_class);
+  error.Set("errorCode", info.rc);
   error.Set("mpiCall", mpi_call);
-  error.Set("mpiMessage", mpi_message);
+  error.Set("mpiMessage", info.message);
   return error;
 }
 
 void ThrowMpiError(Napi::Env env, int rc, const char* mpi_call) {
-  throw Napi::Error(env, MakeMpiError(env, rc, mpi_call));
+  throw Napi::Error(env, MakeMpiError(env, DescribeMpiError(rc), mpi_call));
+}
+
+Napi::Value MakeUsageError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Object error = NewError(env, message);
+  error.Set("code", code);
+  return error;
 }
 
 void ThrowUsageError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Object error = NewError(env, message);
-  error.Set("code", code);
-  throw Napi::Error(env, error);
+  throw Napi::Error(env, MakeUsageError(env, code, message));
 }
 
 void SetErrorConstructor(const Napi::CallbackInfo& info) {

@@ -2,6 +2,8 @@
 #pragma once
 #include <napi.h>
 
+#include <string>
+
 #include "mpi_include.h"
 
 namespace mpinode {
@@ -23,7 +25,19 @@ inline void Check(Napi::Env env, int rc, const char* mpi_call) {
 // Remembers the JS MpiError constructor of this thread's environment.
 void SetErrorConstructor(const Napi::CallbackInfo& info);
 
-// Builds (without throwing) the MpiError for an MPI return code; for async completions.
-Napi::Value MakeMpiError(Napi::Env env, int rc, const char* mpi_call);
+// What MPI says about a return code. It asks MPI, so the poller thread takes it down while
+// MPI is active: by the time the JS thread builds the error, MPI may be finalized.
+struct MpiErrorInfo {
+  int rc;
+  int error_class;
+  std::string message;
+};
+MpiErrorInfo DescribeMpiError(int rc);
+
+// Builds (without throwing) the MpiError for a described MPI error; for async completions.
+Napi::Value MakeMpiError(Napi::Env env, const MpiErrorInfo& error, const char* mpi_call);
+
+// Builds (without throwing) an MpiError of the binding's own, e.g. ERR_MPI_FINALIZED.
+Napi::Value MakeUsageError(Napi::Env env, const char* code, const std::string& message);
 
 }  // namespace mpinode

@@ -144,9 +144,11 @@ Napi::Value Test(const Napi::CallbackInfo& info) {
   MPI_Request* request = RequestSlot(info.Env(), info[0]);
   MPI_Status status;
   int flag = 0;
-  Check(info.Env(), MPI_Test(request, &flag, &status), "MPI_Test");
+  int rc = MPI_Test(request, &flag, &status);
+  // A request that completed with an error (e.g. MPI_ERR_TRUNCATE) is freed by MPI all the same.
+  if (flag || *request == MPI_REQUEST_NULL) ReleaseRequest(info[0]);
+  Check(info.Env(), rc, "MPI_Test");
   if (!flag) return Napi::Boolean::New(info.Env(), false);
-  ReleaseRequest(info[0]);
   WriteStatus(status);
   return Napi::Boolean::New(info.Env(), true);
 }

@@ -21,6 +21,7 @@ namespace {
 struct Completion {
   int rc = MPI_SUCCESS;      // MPI_SUCCESS, an MPI error code, or kFinalizedWhileWaiting
   const char* mpi_call = "";
+  MpiErrorInfo error{};      // described on the poller thread, while MPI is still active
   bool is_message = false;
   char* data = nullptr;      // malloc'd payload of a received message
   int count = 0;
@@ -112,6 +113,8 @@ bool Poll(Watch& watch) {
   if (completion->rc == MPI_SUCCESS) {
     completion->source = status.MPI_SOURCE;
     completion->tag = status.MPI_TAG;
+  } else {
+    completion->error = DescribeMpiError(completion->rc);
   }
   Deliver(watch, completion);
   return true;
@@ -179,11 +182,9 @@ void CallJs(napi_env raw_env, napi_value js_callback, void* /*context*/, void* d
   Napi::Value error = env.Null();
   Napi::Value payload = env.Undefined();
   if (completion->rc == kFinalizedWhileWaiting) {
-    Napi::Error finalized = Napi::Error::New(env, "MPI was finalized while this call was waiting");
-    finalized.Set("code", "ERR_MPI_FINALIZED");
-    error = finalized.Value();
+    error = MakeUsageError(env, "ERR_MPI_FINALIZED", "MPI was finalized while this call was waiting");
   } else if (completion->rc != MPI_SUCCESS) {
-    error = MakeMpiError(env, completion->rc, completion->mpi_call);
+    error = MakeMpiError(env, completion->error, completion->mpi_call);
   } else if (completion->is_message) {
     char* bytes = completion->data;
     completion->data = nullptr;

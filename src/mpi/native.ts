@@ -4,6 +4,7 @@
  * Receives write their status into `status`: [source, tag, error, count].
  */
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { MpiError } from './errors.js';
@@ -98,11 +99,22 @@ export interface NativeAddon {
   bcast(comm: number, buffer: ArrayBufferView, root: number): void;
 }
 
-/** Where the compiled addon lives; MPITORRENT_ADDON picks another build (cmake-js, MPICH). */
-export const addonPath =
-  process.env.MPITORRENT_ADDON ?? fileURLToPath(new URL('../../build/Release/mpi.node', import.meta.url));
+/**
+ * Where the compiled addon lives; MPITORRENT_ADDON picks another build (cmake-js, MPICH),
+ * relative to the working directory (require() would take a bare relative path for a package).
+ */
+export const addonPath = process.env.MPITORRENT_ADDON
+  ? resolve(process.env.MPITORRENT_ADDON)
+  : fileURLToPath(new URL('../../build/Release/mpi.node', import.meta.url));
 
 function load(): NativeAddon {
+  // UCX (MPICH's network layer) rewrites the machine code of mmap, brk and friends inside
+  // MPI_Init to watch memory events, while Node's other threads (V8's compiler and GC, the
+  // module loader) may be running that code: a segfault or a malloc deadlock in about one job
+  // of 60 here. Without the events UCX only loses its registration cache. UCX reads this when
+  // the addon loads libmpi, so the main thread must load this module before any worker does
+  // (a worker's process.env is its own copy). A value the user set wins.
+  process.env.UCX_MEM_EVENTS ??= 'no';
   let addon: NativeAddon;
   try {
     addon = createRequire(import.meta.url)(addonPath) as NativeAddon;

@@ -10,6 +10,7 @@ export class Request {
   #handle: number;
   #buffer: ArrayBufferView | undefined;
   #status: Status | undefined;
+  #error: unknown;  // set when MPI completed the request with an error (e.g. MPI_ERR_TRUNCATE)
   #waiting: Promise<Status> | undefined;
 
   /** @internal Made by Communicator.isend / irecv. */
@@ -19,9 +20,9 @@ export class Request {
     inFlight.add(this);
   }
 
-  /** True once MPI is done with the buffer. */
+  /** True once MPI is done with the buffer (completed, or failed). */
   get done(): boolean {
-    return this.#status !== undefined;
+    return this.#status !== undefined || this.#error !== undefined;
   }
 
   /** The buffer the request sends from or receives into. */
@@ -29,49 +30,69 @@ export class Request {
     return this.#buffer;
   }
 
-  /** MPI_Test: the status once complete, else undefined. */
+  /** MPI_Test: the status once complete, else undefined. Throws the request's MPI error. */
   test(): Status | undefined {
+    if (this.#error !== undefined) throw this.#error;
     if (this.#status !== undefined || this.#waiting !== undefined) return this.#status;
-    return native.test(this.#handle) ? this.#complete(lastStatus()) : undefined;
+    return this.#settle(() => native.test(this.#handle)) ? this.#complete(lastStatus()) : undefined;
   }
 
   /** MPI_Wait: blocks this thread inside MPI (Open MPI spins) until complete. */
   waitSync(): Status {
+    if (this.#error !== undefined) throw this.#error;
     if (this.#status !== undefined) return this.#status;
     if (this.#waiting !== undefined) {
       throw new MpiError('this request is already being waited for with wait()');
     }
-    native.wait(this.#handle);
+    this.#settle(() => native.wait(this.#handle));
     return this.#complete(lastStatus());
   }
 
-  /** Resolves when complete; the event loop stays free (the poller thread tests it). */
+  /** Resolves when complete, rejects with its MPI error; the poller thread tests it meanwhile. */
   wait(): Promise<Status> {
+    if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.#status !== undefined) return Promise.resolve(this.#status);
-    if (this.#waiting === undefined) {
-      if (native.test(this.#handle)) return Promise.resolve(this.#complete(lastStatus()));
-      this.#waiting = new Promise<Status>((resolve, reject) => {
-        native.waitAsync(this.#handle, (error, _data, source, tag, count) => {
-          if (error) {
-            inFlight.delete(this);
-            reject(error);
-          } else {
-            resolve(this.#complete({ source, tag, count }));
-          }
-        });
+    // Inside the executor, so that an error of the first test rejects instead of throwing.
+    this.#waiting ??= new Promise<Status>((resolve, reject) => {
+      if (this.#settle(() => native.test(this.#handle))) {
+        resolve(this.#complete(lastStatus()));
+        return;
+      }
+      native.waitAsync(this.#handle, (error, _data, source, tag, count) => {
+        if (error) {
+          this.#fail(error);
+          reject(error);
+        } else {
+          resolve(this.#complete({ source, tag, count }));
+        }
       });
-    }
+    });
     return this.#waiting;
   }
 
   /** MPI_Cancel: the request must still be completed with test or wait. */
   cancel(): void {
-    if (this.#status === undefined && this.#waiting === undefined) native.cancel(this.#handle);
+    if (!this.done && this.#waiting === undefined) native.cancel(this.#handle);
   }
 
   #complete(status: Status): Status {
     this.#status = status;
     inFlight.delete(this);
     return status;
+  }
+
+  // Runs a native test/wait; an MPI error there means MPI is done with the request.
+  #settle<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      if ((error as { errorClass?: unknown }).errorClass !== undefined) this.#fail(error);
+      throw error;
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#error = error;
+    inFlight.delete(this);
   }
 }

@@ -26,6 +26,9 @@ function isExpected(error: unknown): error is ExpectedError {
   return error instanceof Error && Number.isInteger((error as Partial<ExpectedError>).exitCode);
 }
 
+/** How long a failing rank waits between printing its report and MPI_Abort. */
+const REPORT_GRACE_MS = 100;
+
 /** This process's rank, even before MPI is up (from the launcher's environment). */
 export function rankLabel(): string {
   if (native.initialized() && !native.finalized()) return String(COMM_WORLD.rank);
@@ -42,7 +45,12 @@ export function fatal(error: unknown, where = ''): never {
     : error instanceof Error ? (error.stack ?? error.message) : String(error);
   writeSync(2, prefix + text + '\n');  // synchronous: MPI_Abort kills this process next
   const code = isExpected(error) ? error.exitCode : 1;
-  if (native.initialized() && !native.finalized()) native.abort(COMM_WORLD.handle, code);
+  if (native.initialized() && !native.finalized()) {
+    // MPICH's launcher may drop what a rank wrote just before MPI_Abort (seen in about one
+    // abort in 30): give it a moment to pass the report on.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, REPORT_GRACE_MS);
+    native.abort(COMM_WORLD.handle, code);
+  }
   process.exit(code);
 }
 

@@ -1,0 +1,8 @@
+import { testFixtureChecks } from '../helpers/checks.js';
+
+testFixtureChecks('environment.ts', [2], [
+  'second-init-is-harmless',
+  'library-facts',
+  'finalize-rejects-pending-receives',
+  'calls-after-finalize-throw',
+]);

@@ -1,0 +1,13 @@
+import { testFixtureChecks } from '../helpers/checks.js';
+
+testFixtureChecks('errors.ts', [2], [
+  'truncate-recv',
+  'truncate-mrecv',
+  'truncate-irecv-waitSync',
+  'truncate-irecv-wait-promise-rejects',
+  'bad-rank',
+  'bad-tag',
+  'proc-null-is-not-an-error',
+  'bad-arguments',
+  'still-works-after-errors',
+]);

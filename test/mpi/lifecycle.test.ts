@@ -1,0 +1,32 @@
+/**
+ * A failing rank ends the whole job, fast, and says which rank failed (src/mpi/run.ts).
+ * Each case is its own job: the job dies by design.
+ */
+import test from 'ava';
+
+import { describeRun, nodeTs, runMpi } from '../helpers/mpirun.js';
+
+const LIMIT_MS = 10_000;
+
+const cases = [
+  { mode: 'throw', np: 3, rank: 1, says: /^rank 1: Error: main threw on purpose$/m },
+  { mode: 'reject', np: 3, rank: 2, says: /^rank 2: Error: rejected on purpose$/m },
+  { mode: 'uncaught', np: 2, rank: 0, says: /^rank 0: Error: timer threw on purpose$/m },
+  { mode: 'worker-throw', np: 3, rank: 2, says: /^rank 2 \(failing worker\): Error: worker on rank 2 threw on purpose$/m },
+  { mode: 'worker-error', np: 2, rank: 1, says: /^rank 1 \(failing worker\): Error: worker on rank 1 threw on purpose, without runWorker$/m },
+];
+
+for (const { mode, np, rank, says } of cases) {
+  test.serial(`${mode} on rank ${rank} of ${np} ends the whole job within ${LIMIT_MS / 1000} s`, async (t) => {
+    const result = await runMpi(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
+      timeoutMs: 3 * LIMIT_MS,
+    });
+    const job = describeRun(result);
+    t.false(result.timedOut, job);
+    t.not(result.code, 0, job);
+    t.true(result.ms < LIMIT_MS, `took ${Math.round(result.ms)} ms: ${job}`);
+    t.regex(result.stderr, says, job);
+    const reporting = [...result.stderr.matchAll(/^rank (\d+)\b/gm)].map((match) => Number(match[1]));
+    t.deepEqual([...new Set(reporting)], [rank], `only the failing rank reports: ${job}`);
+  });
+}
