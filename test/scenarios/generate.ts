@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PRESETS = ['seed10', 'seed14', 'mixed15', 'course', 'big', 'nasty'] as const;
+export const PRESETS = ['seed10', 'seed14', 'mixed15', 'course', 'big', 'nasty', 'faults'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface ScenarioFile {
@@ -363,6 +363,22 @@ function nasty(seed: number): Scenario {
   return build({ preset: 'nasty', seed, peerCount, files, layouts, shuffle: random });
 }
 
+/**
+ * A small swarm shaped for fault injection: "shared" has two owners (1, 2), so one can lie or
+ * stall while the other serves; "lonely" has one owner (3), so its lies cannot be routed around;
+ * "third" has two owners (4, 5). Rank 6 owns nothing.
+ */
+export const FAULTS = { sharedOwners: [1, 2], lonelyOwner: 3, np: 7 } as const;
+
+function faults(seed: number): Scenario {
+  const files: FilePlan[] = [
+    { name: 'shared', segments: 60, owners: [1, 2], wanters: [3, 5, 6] },
+    { name: 'lonely', segments: 40, owners: [3], wanters: [5, 6] },
+    { name: 'third', segments: 30, owners: [4, 5], wanters: [1, 6] },
+  ];
+  return build({ preset: 'faults', seed, peerCount: FAULTS.np - 1, files });
+}
+
 /** The scenario of a preset and seed. Pure: the same arguments give the same scenario. */
 export function generateScenario(preset: Preset, seed = 1): Scenario {
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new RangeError(`seed ${seed} is not a 32-bit unsigned integer`);
@@ -373,6 +389,7 @@ export function generateScenario(preset: Preset, seed = 1): Scenario {
     case 'course': return course(seed);
     case 'big': return big(seed);
     case 'nasty': return nasty(seed);
+    case 'faults': return faults(seed);
     default: throw new RangeError(`unknown preset ${String(preset)} (presets: ${PRESETS.join(', ')})`);
   }
 }
