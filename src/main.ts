@@ -6,7 +6,10 @@
 import { createRequire } from 'node:module';
 
 import { parseCommand, USAGE, type Command } from './options.js';
+import { startupMark } from './startup-mark.js';
 import { UsageError } from './usage-error.js';
+
+startupMark('main: modules loaded');
 
 /** The rank the launcher gave this process, before MPI starts (undefined when not under mpirun). */
 function launcherRank(): string | undefined {
@@ -49,15 +52,20 @@ if (command.kind === 'help') {
   // first when the launcher already says this is a peer.
   const launcherSaysPeer = launcherRank() !== undefined && launcherRank() !== '0';
   const { startPeerWorkers, runPeer } = launcherSaysPeer ? await import('./peer/peer.js') : {};
+  startupMark('main: peer code loaded');
   const earlyWorkers = startPeerWorkers?.();
+  startupMark('main: workers constructed');
   const { runMain } = await import('./mpi/index.js');
+  startupMark('main: mpi code loaded');
   await runMain(async (world) => {
     if (world.size < 2) {
       throw new UsageError(`needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`);
     }
     if (world.rank === 0) {
       const { runTracker } = await import('./tracker/run-tracker.js');
+      startupMark('main: tracker code loaded');
       runTracker(world, options);
+      startupMark('main: tracker done');
     } else {
       const peer = runPeer && earlyWorkers ? { runPeer, workers: earlyWorkers } : await loadPeer();
       await peer.runPeer(world, options, peer.workers);

@@ -6,6 +6,7 @@ import { Outbox } from '../protocol/outbox.js';
 import { seededRandom } from '../protocol/random.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
+import { startupMark } from '../startup-mark.js';
 import { rejectMalformed, warn } from '../warnings.js';
 import { Download } from './download.js';
 import { sendMalformed } from './faults.js';
@@ -15,9 +16,11 @@ import type { DownloadSetup } from './worker-setup.js';
 import { nextSetup } from './worker-start.js';
 
 const WHERE = 'download worker';
+startupMark('download worker: modules loaded');
 
 runWorker(WHERE, async () => {
   const setup = await nextSetup<DownloadSetup>();
+  startupMark('download worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const rank = transport.rank;
   const download = new Download({
@@ -35,4 +38,5 @@ runWorker(WHERE, async () => {
     sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
   }
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
+  startupMark('download worker: done');
 });

@@ -14,10 +14,15 @@ import type { Message, Ready } from '../protocol/messages.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
 import type { Options } from '../options.js';
+import { startupMark } from '../startup-mark.js';
 import { UsageError } from '../usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
+
+// src/bundle.mjs defines it as '.cjs': the bundled CLI starts the workers' one-file bundles.
+declare const MPITORRENT_WORKER_EXTENSION: string | undefined;
+const workerExtension = typeof MPITORRENT_WORKER_EXTENSION === 'string' ? MPITORRENT_WORKER_EXTENSION : '.js';
 
 function startWorker(file: string, name: string): PeerWorker {
   const worker = new Worker(new URL(file, import.meta.url));
@@ -37,8 +42,8 @@ export interface PeerWorkers {
 /** Starts both workers; they load while the main thread goes on, and wait for their setup. */
 export function startPeerWorkers(): PeerWorkers {
   return {
-    download: startWorker('./download.worker.js', 'download worker'),
-    upload: startWorker('./upload.worker.js', 'upload worker'),
+    download: startWorker(`./download.worker${workerExtension}`, 'download worker'),
+    upload: startWorker(`./upload.worker${workerExtension}`, 'upload worker'),
   };
 }
 
@@ -66,7 +71,9 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
   const { download, upload } = workers;
   const { input, message } = prepare(world, options);
   await world.isend(encode(message), TRACKER_RANK, Tag.Tracker).wait();
+  startupMark('main: registered');
   const ready = await awaitReady(world);
+  startupMark('main: go-ahead');
   // The tracker ends the job when any peer cannot start, so only a registered peer gets here.
   if (input === undefined) throw new ProtocolError('the tracker said go to a peer that cannot start');
   const store = prepareStore(ready, input, hashAsPayload);
@@ -85,4 +92,5 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
   upload.worker.postMessage(uploadSetup);
   download.worker.postMessage(downloadSetup);
   await Promise.all([download.exited, upload.exited]);
+  startupMark('main: workers exited');
 }

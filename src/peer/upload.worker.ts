@@ -5,6 +5,7 @@ import { Outbox } from '../protocol/outbox.js';
 import { seededRandom } from '../protocol/random.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
+import { startupMark } from '../startup-mark.js';
 import { rejectMalformed } from '../warnings.js';
 import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';
@@ -13,9 +14,11 @@ import type { UploadSetup } from './worker-setup.js';
 import { nextSetup } from './worker-start.js';
 
 const WHERE = 'upload worker';
+startupMark('upload worker: modules loaded');
 
 runWorker(WHERE, async () => {
   const setup = await nextSetup<UploadSetup>();
+  startupMark('upload worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const upload = new Upload({
     rank: transport.rank,
@@ -25,4 +28,5 @@ runWorker(WHERE, async () => {
     behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
   });
   serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
+  startupMark('upload worker: done');
 });
