@@ -43,6 +43,7 @@ Tuning:
   --stall-timeout MS     give up when a segment has no usable holder this long (default ${DEFAULT_DOWNLOAD_OPTIONS.stallTimeoutMs})
   --sleep-cap US         longest sleep of an idle thread between polls, in microseconds
                          (default ${DEFAULT_BACKOFF.sleepCapUs}: lower wakes sooner, higher saves CPU)
+  --spins N              empty polls of an idle thread before it starts sleeping (default ${DEFAULT_BACKOFF.spins})
 
 Fault injection (tests and demos; R is a peer's rank, options may repeat):
   --fault-corrupt R[:P]  rank R's upload worker corrupts each segment it sends (with probability P)
@@ -69,6 +70,7 @@ const SPEC = {
   'strike-limit': { type: 'string' },
   'stall-timeout': { type: 'string' },
   'sleep-cap': { type: 'string' },
+  'spins': { type: 'string' },
   'fault-corrupt': { type: 'string', multiple: true },
   'fault-slow': { type: 'string', multiple: true },
   'fault-kill': { type: 'string', multiple: true },
@@ -141,7 +143,11 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
         strikeLimit: integer('strike-limit', text('strike-limit'), d.strikeLimit, 1),
         stallTimeoutMs: integer('stall-timeout', text('stall-timeout'), d.stallTimeoutMs, 1),
       },
-      backoff: { ...DEFAULT_BACKOFF, sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10) },
+      backoff: {
+        ...DEFAULT_BACKOFF,
+        spins: integer('spins', text('spins'), DEFAULT_BACKOFF.spins, 0),
+        sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10),
+      },
       faults: {
         corrupt: rankValues('fault-corrupt', list('fault-corrupt'), probability, 1),
         slow: rankValues('fault-slow', list('fault-slow'), wholeNumber),

@@ -61,6 +61,9 @@ export interface DownloadContext {
   warn?(text: string): void;
 }
 
+/** Queued segments looked at, at most, to fill one request from the chosen holder. */
+const SCAN_BUDGET = 256;
+
 /** Request timeouts of silence after which a holder owing answers is given up. */
 export const SILENCE_TIMEOUTS = 5;
 
@@ -240,33 +243,30 @@ export class Download implements Role {
     }
   }
 
-  /** Fills the window: rarest segments first, each from its least loaded holder, batched. */
+  /**
+   * Fills the window with full requests: the rarest missing segment, from its least loaded
+   * holder, together with the next rarest segments that holder has. The window refills once a
+   * whole batch fits, so requests stay full and messages few.
+   */
   #pump(now: number): void {
     let room = this.#options.window - this.#inFlight.size;
-    if (room <= 0) return;
-    const batches = new Map<number, { file: FileDownload; source: number; segments: number[] }>();
+    if (room < Math.min(this.#options.batch, this.#options.window) && this.#inFlight.size > 0) return;
     while (room > 0) {
       const file = this.#nextFileWithWork();
       if (file === undefined) break;
-      const segment = file.queue.rarest(this.#context.random);
-      const source = this.#loads.choose(file, segment, this.#context.random);
-      file.markRequested(segment);
-      this.#inFlight.set(keyOf(file.id, segment), { file, segment, source, at: now });
-      this.#loads.of(source).inFlight++;
-      room--;
-      const batchKey = keyOf(file.id, source);
-      let batch = batches.get(batchKey);
-      if (batch === undefined) {
-        batch = { file, source, segments: [] };
-        batches.set(batchKey, batch);
+      const first = file.queue.rarest(this.#context.random);
+      const source = this.#loads.choose(file, first, this.#context.random);
+      const holds = file.holders.get(source)!;
+      const size = Math.min(this.#options.batch, room);
+      const segments = [first, ...file.queue.collect((segment) => segment !== first && holds.has(segment), size - 1, SCAN_BUDGET)];
+      for (const segment of segments) {
+        file.markRequested(segment);
+        this.#inFlight.set(keyOf(file.id, segment), { file, segment, source, at: now });
       }
-      batch.segments.push(segment);
-      if (batch.segments.length === this.#options.batch) {
-        this.#request(source, file, batch.segments, now);
-        batches.delete(batchKey);
-      }
+      this.#loads.of(source).inFlight += segments.length;
+      room -= segments.length;
+      this.#request(source, file, segments, now);
     }
-    for (const batch of batches.values()) this.#request(batch.source, batch.file, batch.segments, now);
   }
 
   #request(source: number, file: FileDownload, segments: number[], now: number): void {

@@ -54,6 +54,22 @@ export class RarityQueue {
     this.insert(segment, holders);
   }
 
+  /**
+   * Up to `limit` queued segments that `accept` takes, rarest first, looking at no more than
+   * `budget` segments (so a holder with few of the missing segments costs little to ask).
+   */
+  collect(accept: (segment: number) => boolean, limit: number, budget: number): number[] {
+    const found: number[] = [];
+    let looked = 0;
+    for (const bucket of this.#buckets) {
+      for (const segment of bucket) {
+        if (found.length >= limit || looked++ >= budget) return found;
+        if (accept(segment)) found.push(segment);
+      }
+    }
+    return found;
+  }
+
   /** A segment with the fewest holders, random among equals; -1 when empty. */
   rarest(random: Random): number {
     for (const bucket of this.#buckets) {

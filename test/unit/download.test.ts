@@ -87,15 +87,15 @@ test('rarest first all along: segments are asked for from the rarest to the most
   }
 });
 
-test('keeps `window` segments in flight, in requests of at most `batch`, spread over the holders', (t) => {
+test('keeps `window` segments in flight, in full requests of `batch`, spread over the holders', (t) => {
   const { h, list } = started(t, 100, [all(2), all(3), all(4)], { window: 32, batch: 8 });
   let outstanding = requests(h.take());
   const segmentsOf = (list: { segments: number[] }[]): number[] => list.flatMap((request) => request.segments);
   t.is(segmentsOf(outstanding).length, 32);
   t.is(new Set(segmentsOf(outstanding)).size, 32, 'no segment asked twice');
-  t.true(outstanding.every((request) => request.segments.length >= 1 && request.segments.length <= 8));
-  const perHolder = [2, 3, 4].map((rank) => segmentsOf(outstanding.filter((request) => request.dest === rank)).length);
-  t.true(Math.max(...perHolder) - Math.min(...perHolder) <= 1, `least busy first: ${perHolder.join(', ')}`);
+  t.true(outstanding.every((request) => request.segments.length === 8), 'full requests');
+  const perHolder = [2, 3, 4].map((rank) => outstanding.filter((request) => request.dest === rank).length);
+  t.true(Math.max(...perHolder) - Math.min(...perHolder) <= 1, `least busy first, in requests: ${perHolder.join(', ')}`);
 
   const asked = new Set(segmentsOf(outstanding));
   let held = 0;
