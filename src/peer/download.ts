@@ -171,6 +171,7 @@ export class Download implements Role {
     // An unasked swarm would let the count go negative and the peer end before a real answer.
     if (this.#swarmsOwed === 0) throw new ProtocolError(`a swarm of ${file.name} that was not asked for`);
     this.#swarmsOwed--;
+    file.swarmPending = false;
     if (message.hashes !== null && file.hashes === null) {
       if (message.hashes.length !== file.segmentCount) {
         throw new ProtocolError(`${message.hashes.length} hashes for the ${file.segmentCount} segments of ${file.name}`);
@@ -235,10 +236,14 @@ export class Download implements Role {
     if (file.complete && !file.written) {
       this.#context.writeOutput(file.name, file.hashes!);
       file.written = true;
-      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'update', fileId: file.id, segments: file.unreported, complete: true });
+      this.#send(TRACKER_RANK, Tag.Tracker, {
+        type: 'update', fileId: file.id, segments: file.unreported, complete: true, wantSwarm: false,
+      });
       file.unreported = [];
     } else if (file.unreported.length >= this.#options.reportEvery) {
-      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'update', fileId: file.id, segments: file.unreported, complete: false });
+      this.#send(TRACKER_RANK, Tag.Tracker, {
+        type: 'update', fileId: file.id, segments: file.unreported, complete: false, wantSwarm: !file.swarmPending,
+      });
       file.unreported = [];
     }
   }
@@ -353,7 +358,10 @@ export class Download implements Role {
   }
 
   #send(dest: number, tag: (typeof Tag)[keyof typeof Tag], message: Message): void {
-    if (message.type === 'swarm-request' || (message.type === 'update' && !message.complete)) this.#swarmsOwed++;
+    if (message.type === 'swarm-request' || (message.type === 'update' && message.wantSwarm)) {
+      this.#swarmsOwed++;
+      this.#files.get(message.fileId)!.swarmPending = true;
+    }
     this.#context.outbox.send(dest, tag, message);
   }
 }

@@ -66,7 +66,7 @@ export function malformedMessages(): Uint8Array[] {
     request.subarray(0, request.length - 3),
     Uint8Array.from([...request, 0x42]),
     encode({ type: 'swarm-request', fileId: 0x7fff_ffff, withHashes: true }),
-    encode({ type: 'update', fileId: 0, segments: [0xffff_fff0], complete: false }),
+    encode({ type: 'update', fileId: 0, segments: [0xffff_fff0], complete: false, wantSwarm: true }),
     encode({ type: 'segments', fileId: 0x7fff_ffff, segments: [{ segment: 3, payload: new Uint8Array(32) }], refused: [] }),
   ];
 }

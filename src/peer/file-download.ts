@@ -28,6 +28,8 @@ export class FileDownload {
   unreported: number[] = [];
   held = 0;
   written = false;
+  /** A swarm of this file asked for and not yet received. */
+  swarmPending = false;
   /** Holders not to ask for this file any more (the tracker removed them, or bad data). */
   readonly excluded = new Set<number>();
   /** Bad payloads received per sender. */

@@ -78,7 +78,7 @@ export function encode(message: Message): Uint8Array {
       writer.list(message.holders, (holder) => writeHolder(writer, holder));
       break;
     case 'update':
-      writer.u32(message.fileId).u32List(message.segments).u8(message.complete ? 1 : 0);
+      writer.u32(message.fileId).u32List(message.segments).u8(message.complete ? 1 : 0).u8(message.wantSwarm ? 1 : 0);
       break;
     case 'bad-segment':
       writer.u32(message.fileId).u32(message.segment).u32(message.sender);
@@ -144,6 +144,7 @@ function readBody(type: MessageType, reader: WireReader): Message {
         fileId: reader.u32('file id'),
         segments: reader.u32List('segments'),
         complete: reader.u8('complete') !== 0,
+        wantSwarm: reader.u8('wantSwarm') !== 0,
       };
     case 'bad-segment':
       return { type, fileId: reader.u32('file id'), segment: reader.u32('segment'), sender: reader.u32('sender') };

@@ -99,14 +99,16 @@ export interface Swarm {
 
 /**
  * Download → tracker: segments verified since the last update (every 10, as the course asks,
- * and at completion). The tracker answers with a fresh swarm unless `complete`.
- * Layout: u32 fileId | u32[] segments | u8 complete.
+ * and at completion). The tracker answers with a fresh swarm when `wantSwarm` (a peer whose
+ * last refresh of the file is still on its way does not ask again: that one will be fresh).
+ * Layout: u32 fileId | u32[] segments | u8 complete | u8 wantSwarm.
  */
 export interface Update {
   type: 'update';
   fileId: number;
   segments: number[];
   complete: boolean;
+  wantSwarm: boolean;
 }
 
 /**

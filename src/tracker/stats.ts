@@ -15,6 +15,8 @@ export interface PeerStats {
   /** Bad payloads it received, by sender. */
   badSegmentsSeen: Record<string, number>;
   messagesSent: number;
+  /** Seconds after the tracker started at which it had every wanted file and every answer. */
+  doneAt: number;
 }
 
 export interface FileStats {
@@ -36,7 +38,12 @@ export interface RunStats {
   segmentsMoved: number;
   badSegments: number;
   messages: number;
+  /** From the tracker's start to the last report. */
   seconds: number;
+  /** From the tracker's start until every peer had registered (peers starting up). */
+  registrationSeconds: number;
+  /** From the go-ahead until the last peer had every file (the swarm itself). */
+  downloadSeconds: number;
   seed: number;
   uploadsPerPeer: { min: number; mean: number; max: number };
   peerStats: PeerStats[];
@@ -47,6 +54,8 @@ const record = (counts: readonly RankCount[]): Record<string, number> =>
   Object.fromEntries(counts.map(({ rank, count }) => [String(rank), count]));
 
 const sum = (counts: readonly RankCount[]): number => counts.reduce((total, { count }) => total + count, 0);
+
+const seconds = (ms: number): number => Math.round(ms) / 1000;
 
 export function collectStats(tracker: Tracker, seed: number): RunStats {
   const peerStats: PeerStats[] = [];
@@ -63,6 +72,7 @@ export function collectStats(tracker: Tracker, seed: number): RunStats {
       badSegmentsSeen: record(download?.badBySource ?? []),
       // +1: the main thread's registration
       messagesSent: (download?.messagesSent ?? 0) + (upload?.messagesSent ?? 0) + 1,
+      doneAt: seconds((tracker.downloadsDoneAt.get(rank) ?? tracker.startedAt) - tracker.startedAt),
     });
   }
   const files = tracker.catalogue?.files ?? [];
@@ -83,7 +93,9 @@ export function collectStats(tracker: Tracker, seed: number): RunStats {
     segmentsMoved: peerStats.reduce((total, peer) => total + peer.downloads, 0),
     badSegments: peerStats.reduce((total, peer) => total + Object.values(peer.badSegmentsSeen).reduce((a, b) => a + b, 0), 0),
     messages: tracker.messagesSent + peerStats.reduce((total, peer) => total + peer.messagesSent, 0),
-    seconds: (tracker.finishedAt - tracker.startedAt) / 1000,
+    seconds: seconds(tracker.finishedAt - tracker.startedAt),
+    registrationSeconds: seconds(tracker.readyAt - tracker.startedAt),
+    downloadSeconds: seconds(Math.max(tracker.readyAt, ...tracker.downloadsDoneAt.values()) - tracker.readyAt),
     seed,
     uploadsPerPeer: {
       min: Math.min(...uploads),
@@ -100,7 +112,8 @@ export function summary(stats: RunStats): string {
   const { min, mean, max } = stats.uploadsPerPeer;
   const lines = [
     `mpitorrent: ${stats.peers} peers, ${stats.files} files (${stats.segments} segments); ` +
-      `${stats.segmentsMoved} segments moved in ${stats.messages} messages, ${stats.seconds.toFixed(3)} s`,
+      `${stats.segmentsMoved} segments moved in ${stats.messages} messages, ${stats.seconds.toFixed(3)} s ` +
+      `(${stats.registrationSeconds.toFixed(3)} s registering, ${stats.downloadSeconds.toFixed(3)} s downloading)`,
     `uploads per peer: min ${min}, mean ${mean.toFixed(1)}, max ${max}`,
   ];
   if (stats.badSegments > 0) {

@@ -33,6 +33,10 @@ export class Tracker implements Role {
   readonly uploads = new Map<number, UploadStats>();
   catalogue: Catalogue | undefined;
   startedAt = 0;
+  /** When every peer had registered and the go-ahead went out. */
+  readyAt = 0;
+  /** When each peer reported its downloads done. */
+  readonly downloadsDoneAt = new Map<number, number>();
   finishedAt = 0;
   readonly #outbox: Outbox;
   readonly #options: TrackerOptions;
@@ -66,32 +70,33 @@ export class Tracker implements Role {
   handle(source: number, message: Message, now: number): void {
     if (source < 1 || source > this.peerCount) throw new ProtocolError(`rank ${source} is not a peer`);
     switch (message.type) {
-      case 'register': return this.#onRegister(source, message);
-      case 'cannot-start': return this.#onCannotStart(source, message);
+      case 'register': return this.#onRegister(source, message, now);
+      case 'cannot-start': return this.#onCannotStart(source, message, now);
       case 'swarm-request': return this.#onSwarmRequest(source, message);
       case 'update': return this.#onUpdate(source, message, now);
       case 'bad-segment': return this.#onBadSegment(source, message);
-      case 'downloads-done': return this.#onDownloadsDone(source, message);
+      case 'downloads-done': return this.#onDownloadsDone(source, message, now);
       case 'upload-stats': return this.#onUploadStats(source, message, now);
       default: throw new ProtocolError(`the tracker does not take ${message.type} messages`);
     }
   }
 
-  #onRegister(source: number, message: Register): void {
+  #onRegister(source: number, message: Register, now: number): void {
     if (this.registrations.has(source) || this.cannotStart.has(source)) throw new ProtocolError('registered twice');
     this.registrations.set(source, message);
-    this.#startIfAllRegistered();
+    this.#startIfAllRegistered(now);
   }
 
-  #onCannotStart(source: number, message: CannotStart): void {
+  #onCannotStart(source: number, message: CannotStart, now: number): void {
     if (this.registrations.has(source) || this.cannotStart.has(source)) throw new ProtocolError('registered twice');
     this.cannotStart.set(source, message);
-    this.#startIfAllRegistered();
+    this.#startIfAllRegistered(now);
   }
 
   // Every peer has answered: report the first problem (lowest rank) once, or say go.
-  #startIfAllRegistered(): void {
+  #startIfAllRegistered(now: number): void {
     if (this.registrations.size + this.cannotStart.size < this.peerCount) return;
+    this.readyAt = now;
     const [rank, problem] = [...this.cannotStart].sort(([a], [b]) => a - b)[0] ?? [];
     if (problem !== undefined) throw new PeerStartError(rank!, problem.message, problem.exitCode);
     this.catalogue = catalogue(this.registrations);  // throws the first input error
@@ -117,7 +122,7 @@ export class Tracker implements Role {
     }
     file.addSegments(source, message.segments);
     if (message.complete) file.complete(source, (now - this.startedAt) / 1000);
-    else this.#sendSwarm(source, file, false);
+    if (message.wantSwarm) this.#sendSwarm(source, file, false);
   }
 
   #onBadSegment(source: number, message: BadSegment): void {
@@ -131,9 +136,10 @@ export class Tracker implements Role {
     if (file.strike(message.sender, this.#options.strikeLimit)) this.#events.onDistrust?.(file, message.sender);
   }
 
-  #onDownloadsDone(source: number, message: DownloadsDone): void {
+  #onDownloadsDone(source: number, message: DownloadsDone, now: number): void {
     if (this.downloads.has(source)) throw new ProtocolError('reported its downloads done twice');
     this.downloads.set(source, message);
+    this.downloadsDoneAt.set(source, now);
     if (this.downloads.size < this.peerCount) return;
     for (let rank = 1; rank <= this.peerCount; rank++) this.#outbox.send(rank, Tag.Upload, { type: 'stop' });
   }

@@ -80,7 +80,7 @@ test.serial('the default summary names the scenario\'s counts', async (t) => {
   const lines = run.result.stdout.split('\n');
   const first = new RegExp(
     `^mpitorrent: ${scenario.np - 1} peers, ${scenario.files.length} files \\(${totalSegments(scenario)} segments\\); ` +
-    `${wantedSegments(scenario)} segments moved in \\d+ messages, \\d+\\.\\d{3} s$`);
+    `${wantedSegments(scenario)} segments moved in \\d+ messages, \\d+\\.\\d{3} s \\(\\d+\\.\\d{3} s registering, \\d+\\.\\d{3} s downloading\\)$`);
   t.regex(lines[0]!, first, run.result.stdout);
   t.regex(lines[1]!, /^uploads per peer: min \d+, mean \d+\.\d, max \d+$/, run.result.stdout);
   t.deepEqual(lines.slice(2), [''], 'nothing else on stdout');

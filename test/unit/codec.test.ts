@@ -46,8 +46,8 @@ const SAMPLES: { name: string; message: Message }[] = [
   } },
   { name: 'swarm without hashes or holders', message: { type: 'swarm', fileId: 0, hashes: null, holders: [] } },
   { name: 'swarm with an empty hash list', message: { type: 'swarm', fileId: 0, hashes: [], holders: [] } },
-  { name: 'update', message: { type: 'update', fileId: 1, segments: [9, 3, 0xffff_ffff], complete: false } },
-  { name: 'update, complete and empty', message: { type: 'update', fileId: 1, segments: [], complete: true } },
+  { name: 'update', message: { type: 'update', fileId: 1, segments: [9, 3, 0xffff_ffff], complete: false, wantSwarm: true } },
+  { name: 'update, complete and empty', message: { type: 'update', fileId: 1, segments: [], complete: true, wantSwarm: false } },
   { name: 'bad-segment', message: { type: 'bad-segment', fileId: 4, segment: 17, sender: 3 } },
   { name: 'downloads-done', message: {
     type: 'downloads-done',
@@ -102,7 +102,7 @@ test('round trip of large lists', (t) => {
   const segments = Array.from({ length: 100_000 }, (_, i) => (i * 2_654_435_761) >>> 0);
   const messages: Message[] = [
     { type: 'segment-request', fileId: 1, segments },
-    { type: 'update', fileId: 1, segments, complete: true },
+    { type: 'update', fileId: 1, segments, complete: true, wantSwarm: false },
     {
       type: 'segments', fileId: 2,
       segments: Array.from({ length: 2000 }, (_, i) => ({ segment: i, payload: payload(i, i % 64) })),

@@ -55,7 +55,7 @@ test('a file with no segments is written empty as soon as its swarm comes', (t) 
   const { h } = started(t, 0, [all(2)]);
   t.deepEqual(h.outputs, new Map([['file1', []]]));
   t.deepEqual(h.take().map((item) => item.message), [
-    { type: 'update', fileId: 0, segments: [], complete: true },
+    { type: 'update', fileId: 0, segments: [], complete: true, wantSwarm: false },
     { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 3 },
   ]);
   t.true(h.download.done);
@@ -124,20 +124,19 @@ test('reports every `reportEvery` segments, and at completion; writes the file o
   const { h, list } = started(t, 25, [all(2)], { window: 32, batch: 1, reportEvery: 10 });
   const asked = requests(h.take());
   t.is(asked.length, 25);
-  const updates: { segments: number[]; complete: boolean; after: number }[] = [];
+  const updates: { segments: number[]; complete: boolean; wantSwarm: boolean; after: number }[] = [];
   asked.forEach((request, i) => {
     h.answer(2, 0, request.segments, list);
-    for (const update of ofType(h.take(), 'update')) updates.push({ segments: update.segments, complete: update.complete, after: i + 1 });
+    for (const update of ofType(h.take(), 'update')) updates.push({ ...update, after: i + 1 });
   });
-  t.deepEqual(updates.map(({ segments, complete, after }) => [segments.length, complete, after]), [
-    [10, false, 10], [10, false, 20], [5, true, 25],
+  // The second report does not ask for a swarm: the first one's is still on its way.
+  t.deepEqual(updates.map(({ segments, complete, wantSwarm, after }) => [segments.length, complete, wantSwarm, after]), [
+    [10, false, true, 10], [10, false, false, 20], [5, true, false, 25],
   ]);
   t.deepEqual(updates.flatMap(({ segments }) => segments).sort((a, b) => a - b), range(0, 25), 'every segment reported once');
   t.deepEqual(h.outputs, new Map([['file1', list]]));
 
-  // Each non-final update is answered with a swarm; the peer ends only once both came.
-  t.false(h.download.done);
-  h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
+  // The peer ends only once the swarm it asked for came.
   t.false(h.download.done);
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
   t.true(h.download.done);
@@ -397,7 +396,7 @@ test('the download worker rejects every message type but swarm and segments', (t
     { type: 'register', path: 'in2.txt', owned: [], wanted: [] },
     { type: 'ready', peerCount: 3, files: [] },
     { type: 'swarm-request', fileId: 0, withHashes: true },
-    { type: 'update', fileId: 0, segments: [], complete: false },
+    { type: 'update', fileId: 0, segments: [], complete: false, wantSwarm: true },
     { type: 'bad-segment', fileId: 0, segment: 0, sender: 2 },
     { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 0 },
     { type: 'segment-request', fileId: 0, segments: [0] },

@@ -77,7 +77,7 @@ test('answers swarm requests with hashes when asked, and with what changed since
     dest: 2, tag: Tag.Download,
     message: { type: 'swarm', fileId: 0, hashes: FILE1, holders: [{ rank: 1, change: HolderChange.All }] },
   }]);
-  give(tracker, 3, { type: 'update', fileId: 0, segments: [4, 5], complete: false });
+  give(tracker, 3, { type: 'update', fileId: 0, segments: [4, 5], complete: false, wantSwarm: true });
   t.deepEqual(recorder.take(), [{
     dest: 3, tag: Tag.Download, message: { type: 'swarm', fileId: 0, hashes: null, holders: [{ rank: 1, change: HolderChange.All }] },
   }], 'an update is answered with a fresh swarm, never listing the asker');
@@ -86,7 +86,7 @@ test('answers swarm requests with hashes when asked, and with what changed since
     type: 'swarm', fileId: 0, hashes: null,
     holders: [{ rank: 3, change: HolderChange.Bitfield, bitfield: Uint8Array.of(0b0000_1100, 0, 0) }],
   }, 'a 3-byte bitfield is smaller than two segment numbers');
-  give(tracker, 3, { type: 'update', fileId: 0, segments: [], complete: true }, 3500);
+  give(tracker, 3, { type: 'update', fileId: 0, segments: [], complete: true, wantSwarm: false }, 3500);
   t.deepEqual(recorder.take(), [], 'a completing update needs no answer');
   t.is(tracker.catalogue!.files[0]!.completedAt.get(3), 2.5);
 });
@@ -133,7 +133,7 @@ test('rejects messages that break the protocol', (t) => {
     [4, { type: 'swarm-request', fileId: 0, withHashes: true }, 'rank 4 is not a peer'],
     [2, { type: 'register', path: 'in2.txt', owned: [], wanted: [] }, 'registered twice'],
     [2, { type: 'swarm-request', fileId: 1, withHashes: true }, 'file id 1 does not exist'],
-    [2, { type: 'update', fileId: 0, segments: [1, 20], complete: false }, 'segment 20 of file1 does not exist (20 segments)'],
+    [2, { type: 'update', fileId: 0, segments: [1, 20], complete: false, wantSwarm: true }, 'segment 20 of file1 does not exist (20 segments)'],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 2 }, 'bad-segment report names rank 2'],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 0 }, 'bad-segment report names rank 0'],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 9 }, 'bad-segment report names rank 9'],

@@ -73,7 +73,7 @@ test('the upload worker rejects every message type but segment-request and stop'
     { type: 'ready', peerCount: 3, files: [] },
     { type: 'swarm-request', fileId: 2, withHashes: true },
     { type: 'swarm', fileId: 2, hashes: null, holders: [] },
-    { type: 'update', fileId: 2, segments: [], complete: false },
+    { type: 'update', fileId: 2, segments: [], complete: false, wantSwarm: true },
     { type: 'bad-segment', fileId: 2, segment: 0, sender: 2 },
     { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 0 },
     { type: 'segments', fileId: 2, segments: [], refused: [] },
