@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the program's three entries into one file each, after tsc has built dist/
 // (`npm run build:ts`). A thread that loads one file instead of 15 to 40 modules starts faster:
-// bench/swarm.md has the numbers.
+// bench/README.md has the numbers.
 //   dist/main.js                   the CLI, ESM (it awaits at top level); tsc's dist/main.js
 //                                  is replaced, every other file of tsc's stays (the library,
 //                                  dist/mpi/index.js, is not bundled)

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The Node floor of bench/swarm.mjs: what any Node MPI program shaped like mpitorrent pays
+// before its protocol. Every peer (rank > 0) starts two worker threads before MPI_Init, as
+// dist/main.js does; each loads the addon and ends (bench/floor-worker.cjs). The main thread
+// loads the addon, calls MPI_Init_thread (MPI_THREAD_MULTIPLE), waits for its workers,
+// finalizes and exits. The addon is loaded directly, not through dist/mpi: the floor holds
+// nothing of ours but it. An ES module, as dist/main.js must be (`node dist/main.js` in a
+// "type": "module" package).
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+const addonPath = process.env.MPITORRENT_ADDON
+  ? resolve(process.env.MPITORRENT_ADDON)
+  : fileURLToPath(new URL('../build/Release/mpi.node', import.meta.url));
+const addon = createRequire(import.meta.url)(addonPath);
+
+const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMI_RANK ?? process.env.PMIX_RANK;
+const workerFile = new URL('./floor-worker.cjs', import.meta.url);
+// Marks as dist/main.js's, for bench/startup.mjs (a no-op without its preload).
+const startupMark = globalThis.mpitorrentStartupMark ?? (() => {});
+startupMark('main: starting workers');
+const workers = rank !== undefined && rank !== '0' ? [new Worker(workerFile), new Worker(workerFile)] : [];
+startupMark('main: workers constructed');
+const provided = addon.initThread(addon.constants.THREAD_MULTIPLE);
+if (provided < addon.constants.THREAD_MULTIPLE) throw new Error(`MPI provides thread level ${provided}`);
+await Promise.all(workers.map((worker) => once(worker, 'exit')));
+addon.finalize();
+process.exit(0);
