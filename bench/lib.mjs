@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { seededRandom } from '../dist/protocol/random.js';  // plain JS: does not load the addon
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(root, 'bench');
 export const buildDir = path.join(benchDir, 'build');
@@ -249,21 +251,12 @@ export function spread(values) {
   return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), n: finite.length };
 }
 
-/** A small deterministic generator (mulberry32): the same seed, the same sequence in [0, 1). */
-export function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The protocol's own seeded generator (mulberry32): the same seed, the same sequence in [0, 1). */
+export { seededRandom as mulberry32 };
 
 /** A seeded shuffle, so that a run's order can be told again. */
 export function shuffled(items, seed) {
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -19,23 +19,22 @@ MPI_Comm ActiveComm(const Napi::CallbackInfo& info) {
   return CommFromHandle(info.Env(), info[0]);
 }
 
-// send(comm, buffer, dest, tag)
-Napi::Value Send(const Napi::CallbackInfo& info) {
+// MPI_Send and MPI_Ssend take the same arguments.
+using BlockingSend = int (*)(const void*, int, MPI_Datatype, int, int, MPI_Comm);
+
+template <BlockingSend kCall>
+Napi::Value SendWith(const Napi::CallbackInfo& info, const char* mpi_call) {
   MPI_Comm comm = ActiveComm(info);
   Bytes bytes = BytesOf(info.Env(), info[1]);
-  Check(info.Env(), MPI_Send(bytes.data, bytes.count, MPI_BYTE, IntArg(info, 2), IntArg(info, 3), comm),
-        "MPI_Send");
+  Check(info.Env(), kCall(bytes.data, bytes.count, MPI_BYTE, IntArg(info, 2), IntArg(info, 3), comm), mpi_call);
   return info.Env().Undefined();
 }
 
+// send(comm, buffer, dest, tag)
+Napi::Value Send(const Napi::CallbackInfo& info) { return SendWith<MPI_Send>(info, "MPI_Send"); }
+
 // ssend(comm, buffer, dest, tag)
-Napi::Value Ssend(const Napi::CallbackInfo& info) {
-  MPI_Comm comm = ActiveComm(info);
-  Bytes bytes = BytesOf(info.Env(), info[1]);
-  Check(info.Env(), MPI_Ssend(bytes.data, bytes.count, MPI_BYTE, IntArg(info, 2), IntArg(info, 3), comm),
-        "MPI_Ssend");
-  return info.Env().Undefined();
-}
+Napi::Value Ssend(const Napi::CallbackInfo& info) { return SendWith<MPI_Ssend>(info, "MPI_Ssend"); }
 
 // recv(comm, buffer, source, tag): fills status
 Napi::Value Recv(const Napi::CallbackInfo& info) {

@@ -25,6 +25,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { seededRandom } from '../../src/protocol/random.js';
+
 export const PRESETS = ['seed10', 'seed14', 'mixed15', 'course', 'big', 'nasty', 'faults'] as const;
 export type Preset = (typeof PRESETS)[number];
 
@@ -73,20 +75,17 @@ export interface Layout {
 // ---------------------------------------------------------------------------------------------
 // Randomness and hashes
 
-/** A small seeded generator (mulberry32): deterministic across platforms and Node versions. */
+/** A seeded generator (the protocol's mulberry32): deterministic across platforms and Node versions. */
 export class Random {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = seededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** An integer in [min, max]. */
