@@ -86,17 +86,24 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
   return Number(text);
 }
 
-/** "R:V" pairs (V optional when `fallback` is given) to a rank → value map. */
-function rankValues(
-  name: string, texts: string[] | undefined, parseValue: (text: string) => number | undefined, fallback?: number,
-): Map<number, number> {
+/** How an R[:VALUE] option reads its value: required, optional (with a default), or none. */
+type ValueRule =
+  | { kind: 'required'; parse: (text: string) => number | undefined; shape: string }
+  | { kind: 'optional'; parse: (text: string) => number | undefined; fallback: number; shape: string }
+  | { kind: 'none' };
+
+/** "R:VALUE" options (repeatable) to a rank → value map. */
+function rankValues(name: string, texts: string[] | undefined, rule: ValueRule): Map<number, number> {
   const values = new Map<number, number>();
   for (const text of texts ?? []) {
     const [rankText, valueText, ...rest] = text.split(':');
     const rank = /^\d+$/.test(rankText!) ? Number(rankText) : 0;
-    const value = valueText === undefined ? fallback : parseValue(valueText);
+    let value: number | undefined;
+    if (valueText === undefined) value = rule.kind === 'optional' ? rule.fallback : rule.kind === 'none' ? 0 : undefined;
+    else value = rule.kind === 'none' ? undefined : rule.parse(valueText);
     if (rank < 1 || value === undefined || rest.length > 0) {
-      throw new UsageError(`--${name} takes ${fallback === undefined ? 'R:VALUE' : 'R[:VALUE]'} with R a peer's rank (>= 1), not "${text}"`);
+      const shape = rule.kind === 'none' ? "R (a peer's rank)" : rule.shape;
+      throw new UsageError(`--${name} takes ${shape}, not "${text}"`);
     }
     values.set(rank, value);
   }
@@ -119,7 +126,10 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
+    // Node's messages may span lines; a bad command line gets one.
+    const reason = error instanceof Error
+      ? error.message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ')
+      : String(error);
     throw new UsageError(`${reason} (see --help)`);
   }
   if (values.help) return { kind: 'help' };
@@ -149,11 +159,12 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
         sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10),
       },
       faults: {
-        corrupt: rankValues('fault-corrupt', list('fault-corrupt'), probability, 1),
-        slow: rankValues('fault-slow', list('fault-slow'), wholeNumber),
-        kill: rankValues('fault-kill', list('fault-kill'), wholeNumber),
-        crash: rankValues('fault-crash', list('fault-crash'), wholeNumber),
-        malformed: new Set(rankValues('fault-malformed', list('fault-malformed'), wholeNumber, 0).keys()),
+        corrupt: rankValues('fault-corrupt', list('fault-corrupt'),
+          { kind: 'optional', parse: probability, fallback: 1, shape: "R[:P] (R a peer's rank, P from 0 to 1)" }),
+        slow: rankValues('fault-slow', list('fault-slow'), { kind: 'required', parse: wholeNumber, shape: "R:MS (R a peer's rank)" }),
+        kill: rankValues('fault-kill', list('fault-kill'), { kind: 'required', parse: wholeNumber, shape: "R:K (R a peer's rank)" }),
+        crash: rankValues('fault-crash', list('fault-crash'), { kind: 'required', parse: wholeNumber, shape: "R:K (R a peer's rank)" }),
+        malformed: new Set(rankValues('fault-malformed', list('fault-malformed'), { kind: 'none' }).keys()),
       },
     },
   };
