@@ -5,17 +5,12 @@
  */
 import { createRequire } from 'node:module';
 
+import { launcherRank } from './mpi/launcher-rank.js';
 import { parseCommand, USAGE, type Command } from './options.js';
 import { startupMark } from './startup-mark.js';
 import { UsageError } from './usage-error.js';
 
 startupMark('main: modules loaded');
-
-/** The rank the launcher gave this process, before MPI starts (undefined when not under mpirun). */
-function launcherRank(): string | undefined {
-  const env = process.env;
-  return env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK ?? env.PMIX_RANK;
-}
 
 // Help, version and usage errors are said once (by rank 0) and need no MPI.
 function speakOnce(text: string, stream: NodeJS.WriteStream): void {

@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Communicator } from './comm.js';
 import { THREAD_MULTIPLE } from './constants.js';
 import { COMM_WORLD, finalize, initRequiring } from './environment.js';
+import { launcherRank } from './launcher-rank.js';
 import { native } from './native.js';
 
 /** An error the user caused (bad input, bad option): printed as its message alone. */
@@ -32,8 +33,7 @@ const REPORT_GRACE_MS = 100;
 /** This process's rank, even before MPI is up (from the launcher's environment). */
 export function rankLabel(): string {
   if (native.initialized() && !native.finalized()) return String(COMM_WORLD.rank);
-  const env = process.env;
-  return env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK ?? env.PMIX_RANK ?? '?';
+  return launcherRank() ?? '?';
 }
 
 /** Prints one report line for the error (its stack if unexpected) and ends the whole job. */

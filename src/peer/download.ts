@@ -357,7 +357,7 @@ export class Download implements Role {
     return file;
   }
 
-  #send(dest: number, tag: (typeof Tag)[keyof typeof Tag], message: Message): void {
+  #send(dest: number, tag: Tag, message: Message): void {
     if (message.type === 'swarm-request' || (message.type === 'update' && message.wantSwarm)) {
       this.#swarmsOwed++;
       this.#files.get(message.fileId)!.swarmPending = true;

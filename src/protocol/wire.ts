@@ -44,12 +44,6 @@ export class WireWriter {
     return this;
   }
 
-  /** A float64: for times. */
-  f64(value: number): this {
-    const at = this.#reserve(8);
-    this.#view.setFloat64(at, value, true);
-    return this;
-  }
 
   /** u32 byte length, then the bytes. */
   bytes(value: Uint8Array): this {
@@ -112,9 +106,6 @@ export class WireReader {
     return this.#view.getUint32(this.#take(4, what), true);
   }
 
-  f64(what: string): number {
-    return this.#view.getFloat64(this.#take(8, what), true);
-  }
 
   /** A copy, so it outlives the receive buffer. */
   bytes(what: string): Uint8Array {
