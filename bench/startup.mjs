@@ -39,9 +39,10 @@ checkBuilt();
 // The scenario and the variants
 
 const folder = path.join(buildDir, 'scenarios', scenarioName);
-if (scenarioName === 'startup7') writeStartupOnly(folder, 6);
+const startupOnly = /^startup(\d+)$/.exec(scenarioName);
+if (startupOnly) writeStartupOnly(folder, Number(startupOnly[1]) - 1);
 else if (['seed10', 'seed14', 'mixed15', 'course', 'nasty'].includes(scenarioName)) generatePreset(scenarioName, folder);
-else fail(`unknown --scenario ${scenarioName} (startup7, seed10, seed14, mixed15, course, nasty)`);
+else fail(`unknown --scenario ${scenarioName} (startup<np>, seed10, seed14, mixed15, course, nasty)`);
 const np = peerCount(folder) + 1;
 const expected = expectedOutputs(folder);
 

@@ -4,8 +4,10 @@
  * every other rank a peer. Any failure on any rank or thread ends the whole job.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 
-import { launcherRank } from './mpi/launcher-rank.js';
+import { spinsFor } from './mpi/backoff.js';
+import { launcherLocalSize, launcherRank } from './mpi/launcher.js';
 import { parseCommand, USAGE, type Command } from './options.js';
 import { startupMark } from './startup-mark.js';
 import { UsageError } from './usage-error.js';
@@ -23,9 +25,15 @@ async function loadPeer() {
   return { runPeer, workers: startPeerWorkers() };
 }
 
+// A peer polls on two threads (its workers), the tracker on one: count two a rank.
+function pollingThreadsHere(): number | undefined {
+  const localRanks = launcherLocalSize();
+  return localRanks === undefined ? undefined : 2 * localRanks;
+}
+
 let command: Command;
 try {
-  command = parseCommand(process.argv.slice(2));
+  command = parseCommand(process.argv.slice(2), { spins: spinsFor(pollingThreadsHere(), availableParallelism()) });
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   speakOnce(`mpitorrent: ${error.message}`, process.stderr);

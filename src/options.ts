@@ -43,7 +43,8 @@ Tuning:
   --stall-timeout MS     give up when a segment has no usable holder this long (default ${DEFAULT_DOWNLOAD_OPTIONS.stallTimeoutMs})
   --sleep-cap US         longest sleep of an idle thread between polls, in microseconds
                          (default ${DEFAULT_BACKOFF.sleepCapUs}: lower wakes sooner, higher saves CPU)
-  --spins N              empty polls of an idle thread before it starts sleeping (default ${DEFAULT_BACKOFF.spins})
+  --spins N              empty polls of an idle thread before it starts sleeping (default
+                         ${DEFAULT_BACKOFF.spins} when each polling thread has a core, else 0)
 
 Fault injection (tests and demos; R is a peer's rank, options may repeat):
   --fault-corrupt R[:P]  rank R's upload worker corrupts each segment it sends (with probability P)
@@ -121,7 +122,17 @@ function folder(name: string, text: string | undefined): string {
   return text ?? '.';
 }
 
-export function parseCommand(argv: readonly string[], randomSeed: () => number = () => Date.now() % 2 ** 31): Command {
+/** What the defaults depend on besides the command line; the tests give their own. */
+export interface Defaults {
+  randomSeed(): number;
+  /** Empty polls before sleeping, for this node (see spinsFor). */
+  spins: number;
+}
+
+const FIXED_DEFAULTS: Defaults = { randomSeed: () => Date.now() % 2 ** 31, spins: DEFAULT_BACKOFF.spins };
+
+export function parseCommand(argv: readonly string[], defaults: Partial<Defaults> = {}): Command {
+  const { randomSeed, spins } = { ...FIXED_DEFAULTS, ...defaults };
   let values: Partial<Record<keyof typeof SPEC, string | boolean | string[]>>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
@@ -155,7 +166,7 @@ export function parseCommand(argv: readonly string[], randomSeed: () => number =
       },
       backoff: {
         ...DEFAULT_BACKOFF,
-        spins: integer('spins', text('spins'), DEFAULT_BACKOFF.spins, 0),
+        spins: integer('spins', text('spins'), spins, 0),
         sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10),
       },
       faults: {

@@ -2,7 +2,6 @@
  * A peer's result for one wanted file: `client<R>_<file>`, the file's segment hashes in order,
  * one per line, each line ending with "\n".
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { unsafeFileNameReason } from './file-name.js';
@@ -35,7 +34,8 @@ export function writeOutputFile(dir: string, rank: number, fileName: string, has
   // One string, one write: fast for thousands of hashes.
   const content = hashes.length === 0 ? '' : `${hashes.join('\n')}\n`;
   // Short whatever the file's name: a name that just fits the file system's limit still works.
-  const temporary = join(dir, `.client${rank}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Unique enough with the pid; 'wx' below makes a clash an error, never a shared file.
+  const temporary = join(dir, `.client${rank}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let created = false;
   try {
     // 'wx': never follow or reuse a file someone else put at the temporary name.

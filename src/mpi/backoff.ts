@@ -21,6 +21,16 @@ export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   sleepCapUs: 1000,
 });
 
+/**
+ * Empty polls before sleeping, for `pollingThreads` threads polling on a node of `cores` cores
+ * (unknown: assumed to have a core each). Spinning pays only when every polling thread has a
+ * core of its own; on an oversubscribed node a spinning thread takes the core from the one that
+ * would send what it waits for, and Open MPI then yields in every empty probe (bench/README.md).
+ */
+export function spinsFor(pollingThreads: number | undefined, cores: number): number {
+  return pollingThreads !== undefined && pollingThreads > cores ? 0 : DEFAULT_BACKOFF.spins;
+}
+
 export class Backoff {
   readonly options: Readonly<BackoffOptions>;
   #idle = 0;

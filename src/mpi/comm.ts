@@ -1,4 +1,5 @@
 /** Communicators: point-to-point on bytes, matched probes, requests, collectives. */
+import { monotonicMs } from '../clock.js';
 import { Backoff } from './backoff.js';
 import { ANY_SOURCE, ANY_TAG } from './constants.js';
 import { MpiError } from './errors.js';
@@ -82,7 +83,7 @@ export class Communicator {
    */
   waitMessage(source = ANY_SOURCE, tagValue = ANY_TAG, options: WaitMessageOptions = {}): ReceivedMessage | undefined {
     const backoff = options.backoff ?? new Backoff();
-    const deadline = options.timeoutMs === undefined ? Infinity : performance.now() + options.timeoutMs;
+    const deadline = options.timeoutMs === undefined ? Infinity : monotonicMs() + options.timeoutMs;
     for (;;) {
       // Open MPI's ob1 matches a message only on the probe after the one that pulled it in.
       const message = this.tryRecvMessage(source, tagValue) ?? this.tryRecvMessage(source, tagValue);
@@ -90,7 +91,7 @@ export class Communicator {
         backoff.reset();
         return message;
       }
-      const left = deadline - performance.now();
+      const left = deadline - monotonicMs();
       if (left <= 0) return undefined;
       backoff.pause(left * 1000);
     }

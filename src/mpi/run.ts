@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Communicator } from './comm.js';
 import { THREAD_MULTIPLE } from './constants.js';
 import { COMM_WORLD, finalize, initRequiring } from './environment.js';
-import { launcherRank } from './launcher-rank.js';
+import { launcherRank } from './launcher.js';
 import { native } from './native.js';
 
 /** An error the user caused (bad input, bad option): printed as its message alone. */

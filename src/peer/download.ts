@@ -144,11 +144,13 @@ export class Download implements Role {
   tick(now: number): number {
     if (this.#done) return Infinity;
     let next = Infinity;
+    // Oldest first (a Map keeps insertion order, and requests are made as time goes on), so
+    // the first request not yet due ends the scan.
     for (const [key, asked] of this.#inFlight) {
       const due = asked.at + this.#options.requestTimeoutMs;
       if (due > now) {
-        next = Math.min(next, due);
-        continue;
+        next = due;
+        break;
       }
       this.#inFlight.delete(key);
       const load = this.#loads.of(asked.source);
@@ -156,7 +158,7 @@ export class Download implements Role {
       load.timeouts++;
       asked.file.markMissing(asked.segment);
     }
-    this.#giveUpSilentHolders(now);
+    if (this.#owed.nextSilence(this.#silenceMs()) <= now) this.#giveUpSilentHolders(now);
     next = Math.min(next, this.#owed.nextSilence(this.#silenceMs()));
     this.#pump(now);
     next = Math.min(next, this.#checkStall(now));
@@ -266,7 +268,9 @@ export class Download implements Role {
       const segments = [first, ...file.queue.collect((segment) => segment !== first && holds.has(segment), size - 1, SCAN_BUDGET)];
       for (const segment of segments) {
         file.markRequested(segment);
-        this.#inFlight.set(keyOf(file.id, segment), { file, segment, source, at: now });
+        const key = keyOf(file.id, segment);
+        this.#inFlight.delete(key);  // re-inserted last: the map stays in order of time asked
+        this.#inFlight.set(key, { file, segment, source, at: now });
       }
       this.#loads.of(source).inFlight += segments.length;
       room -= segments.length;

@@ -28,16 +28,18 @@ export class SourceLoads {
    */
   choose(file: FileDownload, segment: number, random: Random): number {
     let best = -1;
-    let bestScore: number[] = [];
+    let bestLoad: SourceLoad | undefined;
+    let bestStrikes = 0;
     let ties = 0;
     for (const [rank, bits] of file.holders) {
       if (file.excluded.has(rank) || !bits.has(segment)) continue;
       const load = this.of(rank);
-      const score = [load.timeouts, file.strikes.get(rank) ?? 0, load.inFlight, load.received];
-      const order = best < 0 ? -1 : compareScores(score, bestScore);
+      const strikes = file.strikes.get(rank) ?? 0;
+      const order = bestLoad === undefined ? -1 : compareLoads(load, strikes, bestLoad, bestStrikes);
       if (order < 0) {
         best = rank;
-        bestScore = score;
+        bestLoad = load;
+        bestStrikes = strikes;
         ties = 1;
       } else if (order === 0 && randomIndex(random, ++ties) === 0) {
         best = rank;
@@ -48,7 +50,7 @@ export class SourceLoads {
   }
 }
 
-function compareScores(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+/** Negative when holder a is the better choice: fewer timeouts, strikes, requests in flight, served. */
+function compareLoads(a: SourceLoad, aStrikes: number, b: SourceLoad, bStrikes: number): number {
+  return (a.timeouts - b.timeouts) || (aStrikes - bStrikes) || (a.inFlight - b.inFlight) || (a.received - b.received);
 }

@@ -1,4 +1,5 @@
 /** Runs one role on this thread over a transport until the role is done. */
+import { monotonicMs } from '../clock.js';
 import { deliver } from './deliver.js';
 import type { MalformedHandler, Role } from './role.js';
 import type { Tag } from './tags.js';
@@ -12,7 +13,7 @@ export function serve(
   transport: Transport,
   tag: Tag,
   onMalformed: MalformedHandler,
-  clock: () => number = () => performance.now(),
+  clock: () => number = monotonicMs,
 ): void {
   let now = clock();
   role.start(now);

@@ -6,7 +6,7 @@ import { DEFAULT_DOWNLOAD_OPTIONS } from '../../src/peer/download.js';
 import { UsageError } from '../../src/usage-error.js';
 
 function options(argv: string[]): Options {
-  const command = parseCommand(argv, () => 1234);
+  const command = parseCommand(argv, { randomSeed: () => 1234 });
   if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`);
   return command.options;
 }
@@ -20,6 +20,17 @@ function usageError(argv: string[]): string {
   }
   throw new Error(`${argv.join(' ')} was accepted`);
 }
+
+test('the default spins are the ones given for this node; --spins overrides them', (t) => {
+  const spins = (argv: string[], nodeSpins: number): number => {
+    const command = parseCommand(argv, { randomSeed: () => 1, spins: nodeSpins });
+    if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`);
+    return command.options.backoff.spins;
+  };
+  t.is(spins([], 0), 0);
+  t.is(spins([], 77), 77);
+  t.is(spins(['--spins', '5'], 0), 5);
+});
 
 test('defaults: current folder, random seed, the documented tuning, no faults', (t) => {
   const o = options([]);
