@@ -20,12 +20,15 @@ import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
 
-// src/bundle.mjs defines it as '.cjs': the bundled CLI starts the workers' one-file bundles.
-declare const MPITORRENT_WORKER_EXTENSION: string | undefined;
-const workerExtension = typeof MPITORRENT_WORKER_EXTENSION === 'string' ? MPITORRENT_WORKER_EXTENSION : '.js';
+// src/bundle.mjs defines it as true: the bundled CLI starts the workers' one-file bundles,
+// through the entry that gives them V8's code cache.
+declare const MPITORRENT_BUNDLED: boolean | undefined;
+const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
 
-function startWorker(file: string, name: string): PeerWorker {
-  const worker = new Worker(new URL(file, import.meta.url));
+function startWorker(entry: string, name: string): PeerWorker {
+  const worker = bundled
+    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`] })
+    : new Worker(new URL(`./${entry}.js`, import.meta.url));
   return { worker, exited: watchWorker(worker, name) };
 }
 
@@ -42,8 +45,8 @@ export interface PeerWorkers {
 /** Starts both workers; they load while the main thread goes on, and wait for their setup. */
 export function startPeerWorkers(): PeerWorkers {
   return {
-    download: startWorker(`./download.worker${workerExtension}`, 'download worker'),
-    upload: startWorker(`./upload.worker${workerExtension}`, 'upload worker'),
+    download: startWorker('download.worker', 'download worker'),
+    upload: startWorker('upload.worker', 'upload worker'),
   };
 }
 
