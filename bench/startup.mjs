@@ -9,7 +9,7 @@
 // (/proc/thread-self/schedstat) and the process's (process.cpuUsage()). Plain runs of the same
 // jobs, without the preload, interleaved, give the whole mpirun's wall and CPU.
 //
-// Options: --scenario=startup7|seed10 (default startup7: nobody wants anything),
+// Options: --scenario=startup<np>|seed10|... (default startup7: nobody wants anything),
 //          --runs=N (default 5), --unbundled (adds dist/ as tsc alone builds it, without the
 //          bundles, built into bench/build/dist-tsc: the before/after of the bundling),
 //          --variant="LABEL=[node flags] path/to/main.js" (another build, or node flags; repeatable).
