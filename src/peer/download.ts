@@ -158,8 +158,12 @@ export class Download implements Role {
       load.timeouts++;
       asked.file.markMissing(asked.segment);
     }
-    if (this.#owed.nextSilence(this.#silenceMs()) <= now) this.#giveUpSilentHolders(now);
-    next = Math.min(next, this.#owed.nextSilence(this.#silenceMs()));
+    let silence = this.#owed.nextSilence(this.#silenceMs());
+    if (silence <= now) {
+      this.#giveUpSilentHolders(now);
+      silence = this.#owed.nextSilence(this.#silenceMs());
+    }
+    next = Math.min(next, silence);
     this.#pump(now);
     next = Math.min(next, this.#checkStall(now));
     this.#finishIfDone(now);
