@@ -5,17 +5,20 @@
 //      presets), wide20 (beyond the course's caps), startup7 (nobody wants anything: start and
 //      stop only), and the course's four tests when ../shared/conformance/official exists;
 //   2. runs each scenario several times, each time next to the Node floor (bench/floor.mjs) and
-//      the C floor (bench/floor.c) of the same np, in an order shuffled every round;
+//      the C floor (bench/floor.c) of the same np, and on seed10, seed14, mixed15 next to the C
+//      solutions given, in an order rotated every round (the scenarios shuffled);
 //   3. checks every output of every run (a timing of a wrong result is worthless);
-//   4. prints the table and the targets, writes bench/results/swarm.json.
+//   4. prints the tables and the targets, writes bench/results/swarm.json.
 // Options: --runs=N (default 5), --quick (2 runs, no wide20), --big (adds the generator's `big`
-// preset, np 30, at most 3 runs), --only=name,name, --seed=N (order shuffle and presets).
+// preset, np 30, at most 3 runs), --only=name,name, --seed=N (order shuffle and presets),
+// --c-solution=LABEL=PATH (repeatable: an MPI program of the assignment, run as the C floor is on
+// seed10, seed14 and mixed15, its outputs checked; the target then comes from the robust ones).
 // What is measured and how: bench/README.md.
-import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-  benchDir, buildC, buildDir, checkBuilt, detectMpi, fail, fixed, flag, loadAverage, machine, option, root, runJob,
+  args, benchDir, buildC, buildDir, checkBuilt, detectMpi, fail, fixed, flag, loadAverage, machine, option, root, runJob,
   shuffled, spread, table, undisturbed,
 } from './lib.mjs';
 import {
@@ -35,10 +38,34 @@ const resultsFile = path.join(benchDir, 'results', 'swarm.json');
 
 // The lead's measurement on this machine: the best robust C solutions of the assignment take
 // 0.26-0.75 s of wall time above the C floor on seed10, seed14 and mixed15 (np 12, 16, 16).
-// The target is at most half of that above our own (Node) floor.
+// The target is at most half of that above our own (Node) floor. With --c-solution, the target
+// is instead half of what the best robust solution given took in this run, per scenario.
 const C_ABOVE_FLOOR_S = { best: 0.26, worst: 0.75 };
 const TARGET_ABOVE_FLOOR_S = { strict: C_ABOVE_FLOOR_S.best / 2, lenient: C_ABOVE_FLOOR_S.worst / 2 };
 const TARGET_STARTUP_CPU_PER_RANK_S = 0.15;
+// A solution that hangs costs a whole time limit every round: it gets a minute, not runJob's 5.
+const C_SOLUTION_TIMEOUT_MS = 60_000;
+
+/** --c-solution=LABEL=PATH, as many as given: [{label, path}]. */
+function cSolutionOptions() {
+  const solutions = args.filter((arg) => arg.startsWith('--c-solution=')).map((arg) => {
+    const [, label, program] = /^--c-solution=([\w.-]+)=(.+)$/.exec(arg) ?? [];
+    if (!label) fail(`${arg}: expected --c-solution=LABEL=PATH (LABEL: letters, digits, _ . -)`);
+    const resolved = path.resolve(program);
+    try {
+      accessSync(resolved, constants.X_OK);
+    } catch {
+      fail(`${arg}: ${resolved} is not an executable file`);
+    }
+    return { label, path: resolved };
+  });
+  // The labels name the jobs of a round, next to the floors and mpitorrent.
+  const labels = solutions.map((solution) => solution.label);
+  const clash = labels.find((label, index) => labels.indexOf(label) !== index || ['c', 'node', 'mpitorrent'].includes(label));
+  if (clash) fail(`--c-solution label ${clash} is used twice or is one of c, node, mpitorrent`);
+  return solutions;
+}
+const cSolutions = cSolutionOptions();
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
@@ -92,7 +119,11 @@ const programs = {
   c: [cFloor],
   node: [process.execPath, path.join(benchDir, 'floor.mjs')],
   mpitorrent: [process.execPath, path.join(root, 'dist', 'main.js')],
+  ...Object.fromEntries(cSolutions.map((solution) => [solution.label, [solution.path]])),
 };
+// The jobs whose failure fails the benchmark; the C solutions' failures are only reported.
+const OUR_KINDS = ['c', 'node', 'mpitorrent'];
+const isSolution = (kind) => !OUR_KINDS.includes(kind);
 
 const chosen = scenarios();
 if (chosen.length === 0) fail('no scenario chosen');
@@ -107,55 +138,108 @@ for (const scenario of chosen) {
   scenario.runs = [];
 }
 
-/** One job in a fresh copy of the scenario's inputs; for mpitorrent, its outputs checked. */
+/** The jobs of a scenario: the floors, mpitorrent, and the C solutions where they compete. */
+function kindsOf(scenario) {
+  return [...OUR_KINDS, ...(scenario.cReference ? cSolutions.map((solution) => solution.label) : [])];
+}
+
+/** `kinds` rotated by `round`, so that each takes each place in turn. */
+function rotated(kinds, round) {
+  const by = round % kinds.length;
+  return [...kinds.slice(by), ...kinds.slice(0, by)];
+}
+
+/** A C solution's wrong outputs in one problem: a broken one gets every file wrong. */
+function outputProblems(work, scenario, kind) {
+  const problems = verifyOutputs(work, scenario.expected);
+  if (kind === 'mpitorrent' || problems.length === 0) return problems;
+  return [`${problems.length} of ${scenario.expected.length} outputs wrong (${problems.slice(0, 3).join(', ')})`];
+}
+
+/** mpirun's messages name the program: a C solution's path stays out of results/swarm.json. */
+const withoutPath = (problem, program) => problem.replaceAll(program, path.basename(program));
+
+/** One job in a fresh copy of the scenario's inputs; for mpitorrent and the C solutions, its outputs checked. */
 function timedRun(scenario, kind) {
   const work = freshCopy(scenario.folder);
   try {
-    const result = runJob(mpi, scenario.np, programs[kind], { cwd: work });
+    const timeoutMs = isSolution(kind) ? C_SOLUTION_TIMEOUT_MS : undefined;
+    const result = runJob(mpi, scenario.np, programs[kind], { cwd: work, timeoutMs });
     const problems = result.ok ? [] : [`${result.reason}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`];
-    if (result.ok && kind === 'mpitorrent') problems.push(...verifyOutputs(work, scenario.expected));
+    if (result.ok && kind !== 'c' && kind !== 'node') problems.push(...outputProblems(work, scenario, kind));
     // The tracker's own count of the protocol's time, in its summary line: "... in N messages, 0.267 s
     // (0.016 s registering, 0.238 s downloading)" (before the split, the line ended at "s").
     const protocolS = kind === 'mpitorrent'
       ? Number(/ messages, ([\d.]+) s\b/.exec(result.stdout)?.[1] ?? NaN) : undefined;
-    return { wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores, protocolS, problems };
+    return {
+      wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores, protocolS,
+      problems: isSolution(kind) ? problems.map((problem) => withoutPath(problem, programs[kind][0])) : problems,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** The scenario's three jobs back to back, measured again while others used the cores. */
+/** A job's result in a round's entry: the C solutions' are in entry.solutions, by label. */
+const jobOf = (entry, kind) => (isSolution(kind) ? entry.solutions[kind] : entry[kind]);
+
+/**
+ * The scenario's jobs back to back, measured again while others used the cores. Only our jobs
+ * make the round wrong (undisturbed keeps a wrong round at once): a broken C solution is
+ * measured again like a right one when the machine was busy.
+ */
 function measureUndisturbed(scenario, order) {
   return undisturbed(() => {
     const entry = {};
-    for (const kind of order) entry[kind] = timedRun(scenario, kind);
-    entry.foreignCores = Math.max(...order.map((kind) => entry[kind].foreignCores));
-    entry.wrong = order.some((kind) => entry[kind].problems.length > 0);
+    if (order.some(isSolution)) entry.solutions = {};
+    for (const kind of order) {
+      const result = timedRun(scenario, kind);
+      if (isSolution(kind)) entry.solutions[kind] = result;
+      else entry[kind] = result;
+    }
+    entry.foreignCores = Math.max(...order.map((kind) => jobOf(entry, kind).foreignCores));
+    entry.wrong = OUR_KINDS.some((kind) => entry[kind].problems.length > 0);
     return entry;
   });
 }
 
+/** A C solution's wrong round: reported, not counted as a failure of the benchmark. */
+function reportSolutions(scenario, round, entry) {
+  for (const [label, result] of Object.entries(entry.solutions ?? {})) {
+    if (result.problems.length === 0) continue;
+    process.stderr.write(`  ${scenario.name} round ${round + 1}: C solution ${label} WRONG (not counted): ` +
+      `${result.problems.slice(0, 3).join('; ')}\n`);
+  }
+}
+
+/** "; dragos 1.23 s, stefi 1.40 s" for a round's progress line (a wrong one marked). */
+const solutionWalls = (entry) => Object.entries(entry.solutions ?? {})
+  .map(([label, result], index) => `${index === 0 ? '; ' : ', '}${label} ${result.wallS.toFixed(2)} s` +
+    `${result.problems.length > 0 ? ' (wrong)' : ''}`)
+  .join('');
+
 const startedAt = new Date();
 const loadBefore = loadAverage();
-process.stderr.write(`bench:swarm: ${chosen.length} scenarios x ${runs} runs, each next to its floors ` +
+process.stderr.write(`bench:swarm: ${chosen.length} scenarios x ${runs} runs, each next to its floors` +
+  `${cSolutions.length > 0 ? ` (and ${cSolutions.length} C solutions on seed10, seed14, mixed15)` : ''} ` +
   `(load average ${loadBefore.join(' ')}, ${mpi.version})\n`);
 let failures = 0;
 for (let round = 0; round < runs; round++) {
   for (const scenario of shuffled(chosen, seed * 1000 + round)) {
     if (scenario.runs.length >= (scenario.maxRuns ?? Infinity)) continue;
-    // The three jobs of a scenario back to back, their order rotated every round.
-    const kinds = ['c', 'node', 'mpitorrent'];
-    const order = [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)];
+    // The jobs of a scenario back to back, their order rotated every round.
+    const order = rotated(kindsOf(scenario), round);
     const entry = measureUndisturbed(scenario, order);
     scenario.runs.push(entry);
-    const problems = kinds.flatMap((kind) => entry[kind].problems.map((problem) => `${kind}: ${problem}`));
+    reportSolutions(scenario, round, entry);
+    const problems = OUR_KINDS.flatMap((kind) => entry[kind].problems.map((problem) => `${kind}: ${problem}`));
     if (problems.length > 0) {
       failures += 1;
       process.stderr.write(`  ${scenario.name} round ${round + 1}: WRONG: ${problems.slice(0, 5).join('; ')}\n`);
     } else {
       process.stderr.write(`  ${scenario.name.padEnd(13)} round ${round + 1}: ${entry.mpitorrent.wallS.toFixed(2)} s wall, ` +
         `${entry.mpitorrent.cpuS.toFixed(2)} s CPU (Node floor ${entry.node.wallS.toFixed(2)} s, C floor ` +
-        `${entry.c.wallS.toFixed(2)} s; others used up to ${entry.foreignCores.toFixed(2)} cores` +
+        `${entry.c.wallS.toFixed(2)} s${solutionWalls(entry)}; others used up to ${entry.foreignCores.toFixed(2)} cores` +
         `${entry.attempts > 1 ? `; least disturbed of ${entry.attempts} attempts` : ''})\n`);
     }
   }
@@ -165,8 +249,52 @@ const loadAfter = loadAverage();
 // ---------------------------------------------------------------------------------------------
 // Summary
 
+/**
+ * A C solution on a scenario: medians over its correct runs; above the C floor: median of the
+ * per-round differences with the C floor run of the same round. Robust: correct in every run.
+ */
+function summarizeSolution(scenario, { label, path: program }) {
+  const runsOf = scenario.runs.filter((entry) => entry.solutions?.[label]);
+  const correct = runsOf.filter((entry) => entry.solutions[label].problems.length === 0);
+  const paired = correct.filter((entry) => entry.c.problems.length === 0);
+  const of = (field) => spread(correct.map((entry) => entry.solutions[label][field]));
+  const above = (field) => spread(paired.map((entry) => entry.solutions[label][field] - entry.c[field]));
+  return {
+    label,
+    binary: path.basename(program),
+    runs: runsOf.length,
+    correctRuns: correct.length,
+    robust: runsOf.length > 0 && correct.length === runsOf.length,
+    wallS: of('wallS'),
+    cpuS: of('cpuS'),
+    aboveCFloor: { wallS: above('wallS'), cpuS: above('cpuS') },
+    // What went wrong, once each: enough to tell a crash from a hang from wrong outputs.
+    problems: [...new Set(runsOf.flatMap((entry) => entry.solutions[label].problems))].slice(0, 3),
+  };
+}
+
+/**
+ * The target from the C solutions of this run: half of the smallest wall above the C floor among
+ * those correct in every run; ratio = mpitorrent above the Node floor / that smallest figure.
+ */
+function solutionTarget(summary) {
+  const robust = summary.cSolutions.filter((solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median));
+  if (robust.length === 0) return { source: 'c-solutions', verdict: 'no robust C solution' };
+  const best = robust.reduce((a, b) => (b.aboveCFloor.wallS.median < a.aboveCFloor.wallS.median ? b : a));
+  const bestS = best.aboveCFloor.wallS.median;
+  const wall = summary.aboveNodeFloor.wallS.median;
+  return {
+    source: 'c-solutions',
+    bestSolution: best.label,
+    bestAboveCFloorWallS: bestS,
+    aboveFloorWallS: bestS / 2,
+    ratio: wall / bestS,
+    verdict: wall <= bestS / 2 ? 'met' : 'not met',
+  };
+}
+
 function summarize(scenario) {
-  const good = scenario.runs.filter((entry) => ['c', 'node', 'mpitorrent'].every((kind) => entry[kind].problems.length === 0));
+  const good = scenario.runs.filter((entry) => OUR_KINDS.every((kind) => entry[kind].problems.length === 0));
   const of = (kind, field) => spread(good.map((entry) => entry[kind][field]));
   // Above the floor: per round, the scenario minus the Node floor run next to it.
   const above = (field) => spread(good.map((entry) => entry.mpitorrent[field] - entry.node[field]));
@@ -187,7 +315,10 @@ function summarize(scenario) {
   };
   summary.cpuPerRankS = summary.cpuS.median / scenario.np;
   summary.nodeFloorCpuPerRankS = summary.nodeFloor.cpuS.median / scenario.np;
-  if (scenario.cReference) {
+  if (scenario.cReference && cSolutions.length > 0) {
+    summary.cSolutions = cSolutions.map((solution) => summarizeSolution(scenario, solution));
+    summary.target = solutionTarget(summary);
+  } else if (scenario.cReference) {
     const wall = summary.aboveNodeFloor.wallS.median;
     summary.target = {
       aboveFloorWallS: TARGET_ABOVE_FLOOR_S,
@@ -224,10 +355,35 @@ process.stdout.write(table(
     'C floor wall', 'CPU', 'CPU/rank', 'protocol', 'others\' cores', 'target'],
   rows,
 ) + '\n');
-process.stdout.write(`\nTargets: above the Node floor, at most half of what the best C solutions take above the C floor ` +
-  `(${C_ABOVE_FLOOR_S.best}-${C_ABOVE_FLOOR_S.worst} s on seed10, seed14, mixed15): ` +
-  `${TARGET_ABOVE_FLOOR_S.strict.toFixed(2)} s against the fastest C figure, ${TARGET_ABOVE_FLOOR_S.lenient.toFixed(3)} s ` +
-  `against the slowest; start and stop (startup7) at most ${TARGET_STARTUP_CPU_PER_RANK_S} s CPU per rank.\n` +
+const withSolutions = summaries.filter((s) => s.cSolutions);
+if (withSolutions.length > 0) {
+  process.stdout.write('\nC solutions, seconds, medians over their correct runs (above C floor: median of per-round differences)\n');
+  process.stdout.write(table(
+    ['scenario', 'solution', 'binary', 'correct runs', 'wall', 'CPU', 'C floor wall', 'above C floor wall', 'spread', 'CPU', 'robust'],
+    withSolutions.flatMap((s) => s.cSolutions.map((c) => [
+      s.name, c.label, c.binary, `${c.correctRuns}/${c.runs}`, f2(c.wallS.median), f2(c.cpuS.median),
+      f2(s.cFloor.wallS.median), f2(c.aboveCFloor.wallS.median), range(c.aboveCFloor.wallS), f2(c.aboveCFloor.cpuS.median),
+      c.robust ? 'yes' : 'no',
+    ])),
+  ) + '\n');
+  process.stdout.write('\nTarget per scenario: above the Node floor, at most half of the best robust C solution above the C floor\n');
+  process.stdout.write(table(
+    ['scenario', 'best robust C', 'above C floor', 'target', 'mpitorrent above Node floor', 'ratio', 'verdict'],
+    withSolutions.map((s) => [
+      s.name, s.target.bestSolution ?? '-', f2(s.target.bestAboveCFloorWallS), f3(s.target.aboveFloorWallS),
+      f2(s.aboveNodeFloor.wallS.median), f2(s.target.ratio), s.target.verdict,
+    ]),
+  ) + '\n');
+}
+const aboveFloorTarget = cSolutions.length > 0
+  ? 'at most half of what the best robust C solution given (correct in every run) took above the C floor in this run, ' +
+    'per scenario (seed10, seed14, mixed15; ratio: ours / theirs, met at 0.5 or less)'
+  : `at most half of what the best C solutions take above the C floor ` +
+    `(${C_ABOVE_FLOOR_S.best}-${C_ABOVE_FLOOR_S.worst} s on seed10, seed14, mixed15): ` +
+    `${TARGET_ABOVE_FLOOR_S.strict.toFixed(2)} s against the fastest C figure, ${TARGET_ABOVE_FLOOR_S.lenient.toFixed(3)} s ` +
+    'against the slowest';
+process.stdout.write(`\nTargets: above the Node floor, ${aboveFloorTarget}; ` +
+  `start and stop (startup7) at most ${TARGET_STARTUP_CPU_PER_RANK_S} s CPU per rank.\n` +
   `"protocol" is the tracker's own count, from its start (registration included) to the last peer's report. ` +
   `Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`);
 
@@ -242,7 +398,14 @@ writeFileSync(resultsFile, JSON.stringify({
   runsPerScenario: runs,
   seed,
   loadAverage: { before: loadBefore, after: loadAfter },
-  targets: { cAboveFloorS: C_ABOVE_FLOOR_S, aboveFloorWallS: TARGET_ABOVE_FLOOR_S, startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S },
+  // The C solutions by label and binary name only: their code and paths stay outside the repository.
+  ...(cSolutions.length > 0 ? {
+    cSolutions: cSolutions.map(({ label, path: program }) => ({ label, binary: path.basename(program) })),
+    cSolutionTimeoutS: C_SOLUTION_TIMEOUT_MS / 1000,
+  } : {}),
+  targets: cSolutions.length > 0
+    ? { aboveFloorWallS: 'per scenario: summaries[].target', startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S }
+    : { cAboveFloorS: C_ABOVE_FLOOR_S, aboveFloorWallS: TARGET_ABOVE_FLOOR_S, startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S },
   summaries,
   scenarios: chosen.map(strip),
 }, null, 2) + '\n');
