@@ -13,8 +13,11 @@ interface Outcome { cache: string; exports: unknown; saved: boolean; error?: str
 // Each load in a fresh thread, as each worker of a run is: V8 then really reads the cache.
 async function loadInThread(file: string, enabled = true): Promise<Outcome> {
   const worker = startTsWorker(new URL('./fixtures/run-with-code-cache.ts', import.meta.url), { workerData: { file, enabled } });
+  // Listening for the exit from the start: a worker that ends right after posting can have its
+  // message delivered during its exit, with 'exit' emitted before a later listener is attached.
+  const exited = once(worker, 'exit');
   const [outcome] = await once(worker, 'message') as [Outcome];
-  await once(worker, 'exit');
+  await exited;
   if (outcome.error !== undefined) throw new Error(outcome.error);
   return outcome;
 }
