@@ -1,5 +1,5 @@
 /** Entry of a peer's download worker thread: waits for its setup, then downloads. */
-import { writeOutputFile } from '../io/output.js';
+import { removeStaleOutputTemporaries, writeOutputFile } from '../io/output.js';
 import { COMM_WORLD, runWorker } from '../mpi/index.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
@@ -38,5 +38,6 @@ runWorker(WHERE, async () => {
     sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
   }
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
+  removeStaleOutputTemporaries(setup.outputDir, rank);
   startupMark('download worker: done');
 });

@@ -1,8 +1,9 @@
 /** Rank 0's main thread: runs the tracker, then prints the summary and writes the statistics. */
-import { renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 
 import { unwritableFolderReason } from '../io/folder.js';
+import { describeFsError } from '../io/fs-reason.js';
+import { removeStaleTemporaries, writeWhole } from '../io/write-whole.js';
 
 import type { Communicator } from '../mpi/index.js';
 import type { Options } from '../options.js';
@@ -17,10 +18,14 @@ import { Tracker } from './tracker.js';
 
 const WHERE = 'tracker';
 
-function writeJsonWhole(path: string, value: unknown): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
-  renameSync(temporary, path);
+function writeStats(path: string, value: unknown): void {
+  const dir = dirname(path);
+  removeStaleTemporaries(dir, 'stats');
+  try {
+    writeWhole(dir, basename(path), 'stats', JSON.stringify(value, null, 2) + '\n');
+  } catch (error) {
+    throw new Error(`cannot write --stats ${path}: ${describeFsError(error)}`, { cause: error });
+  }
 }
 
 export function runTracker(world: Communicator, options: Options): void {
@@ -38,5 +43,5 @@ export function runTracker(world: Communicator, options: Options): void {
   serve(tracker, transport, Tag.Tracker, rejectMalformed(WHERE));
   const stats = collectStats(tracker, options.seed);
   if (!options.quiet) process.stdout.write(summary(stats) + '\n');
-  if (options.statsFile !== undefined) writeJsonWhole(options.statsFile, stats);
+  if (options.statsFile !== undefined) writeStats(options.statsFile, stats);
 }

@@ -4,9 +4,11 @@
  * half-written.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { temporaryPrefix } from '../../src/io/write-whole.js';
 import type { RunStats } from '../../src/tracker/stats.js';
 import { describeRun } from '../helpers/mpirun.js';
 import { listFiles, ownLines, removeDir, runScenario } from '../helpers/scenario.js';
@@ -16,11 +18,14 @@ const scenario = generateScenario('faults', 3);
 const LIMIT_MS = 10_000;
 const [LIAR] = FAULTS.sharedOwners;
 
-/** After a failed job: every client file there is whole and right, and nothing else was left. */
+/**
+ * After a failed job: every client file there is whole and right. Nothing else is there but the
+ * hidden temporaries of ranks that the launcher killed mid-write (MPICH's sends SIGKILL).
+ */
 function assertNothingHalfWritten(t: ExecutionContext, dir: string): void {
   const expected = new Map(expectedOutputs(scenario).map((output) => [output.name, outputText(output.hashes)]));
   for (const path of listFiles(dir)) {
-    if (/^in\d+\.txt$/.test(path)) continue;
+    if (/^in\d+\.txt$/.test(path) || /^\.client\d+\.[\w-]+\.\d+\.[a-z0-9]+\.tmp$/.test(path)) continue;
     const want = expected.get(path);
     t.not(want, undefined, `unexpected file ${path}`);
     if (want !== undefined) t.is(readFileSync(join(dir, path), 'utf8'), want, `${path} is whole`);
@@ -85,6 +90,16 @@ test.serial('a rank killed mid-run ends the job within 10 s, non-zero, naming th
     t.true(ownLines(run.result.stderr).some((line) => line.startsWith(`rank ${LIAR} (upload worker): fault injection: killing this process`)),
       describeRun(run.result));
     assertNothingHalfWritten(t, run.dir);
+
+    // The next run in that folder ends well and takes away what killed runs left.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    for (const label of ['stats', ...scenario.peers.map((peer) => `client${peer.rank}`)]) {
+      writeFileSync(join(run.dir, `${temporaryPrefix(label)}${dead}.k1ll3d.tmp`), 'half');
+    }
+    const rerun = await runScenario(scenario, {
+      dir: run.dir, args: ['--stats', 'stats.json'], extraFiles: ['stats.json'], keep: true,
+    });
+    t.deepEqual(rerun.problems, [], describeRun(rerun.result));
   } finally {
     removeDir(run.dir);
   }

@@ -164,6 +164,8 @@ export interface ScenarioOptions {
   compare?: 'exact' | 'diff-w';
   /** Keep the folder even when all is well. */
   keep?: boolean;
+  /** Run in this folder, as a later run in the same place would (default: a fresh folder). */
+  dir?: string;
 }
 
 export interface ScenarioRun {
@@ -230,7 +232,7 @@ export function checkScenarioOutputs(scenario: Scenario, dir: string, options: S
  * read `problems`.
  */
 export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioRun> {
-  const dir = freshDir(scenario.preset);
+  const dir = options.dir ?? freshDir(scenario.preset);
   const split = options.layout === 'split';
   const inputDir = split ? join(dir, 'in') : dir;
   const outputDir = split ? join(dir, 'out') : dir;
