@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputFileName, parseInput, readInput, type PeerInput } from '../../src/io/input.js';
 import { InputError } from '../../src/io/input-error.js';
+import { tokenize } from '../../src/io/tokenize.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/official-test3', import.meta.url));
 // The course's own tests; present in the development tree, maybe not in CI.
@@ -187,6 +188,13 @@ test('tolerates CRLF, a missing final newline, trailing spaces, tabs and a byte 
   for (const [variant, text] of Object.entries(variants)) {
     t.deepEqual(summary(parseInput(text, 'in1.txt')), SAMPLE_SUMMARY, variant);
   }
+});
+
+test("words split as C's isspace() splits them, each on the line an editor shows it on", (t) => {
+  const words = tokenize(' a\r\nb\rc\n\nd\fe\v\tf  g\r\n\r\rh\u00a0i ');
+  t.deepEqual(words.map(({ text, line }) => `${text}@${line}`), ['a@1', 'b@2', 'c@3', 'd@5', 'e@5', 'f@5', 'g@5', 'h\u00a0i@8']);
+  t.deepEqual(tokenize(''), []);
+  t.deepEqual(tokenize(' \n\t'), []);
 });
 
 test('reads words, not lines: blank lines, split headers and everything on one line', (t) => {
