@@ -58,7 +58,7 @@ export function encode(message: Message): Uint8Array {
       writer.string(message.path);
       writer.list(message.owned, (file) => {
         writer.string(file.name).u32(file.line);
-        writer.list(file.hashes, (hash) => writer.string(hash));
+        writer.asciiStrings(file.hashes);
       });
       writer.list(message.wanted, (want) => writer.string(want.name).u32(want.line));
       break;
@@ -74,7 +74,7 @@ export function encode(message: Message): Uint8Array {
       break;
     case 'swarm':
       writer.u32(message.fileId).u8(message.hashes ? 1 : 0);
-      if (message.hashes) writer.list(message.hashes, (hash) => writer.string(hash));
+      if (message.hashes) writer.asciiStrings(message.hashes);
       writer.list(message.holders, (holder) => writeHolder(writer, holder));
       break;
     case 'update':
@@ -115,7 +115,7 @@ function readBody(type: MessageType, reader: WireReader): Message {
         owned: reader.list('owned files', 12, () => ({
           name: reader.string('file name'),
           line: reader.u32('line'),
-          hashes: reader.list('hashes', 4, () => reader.string('hash')),
+          hashes: reader.asciiStrings('hashes'),
         })),
         wanted: reader.list('wanted files', 8, () => ({ name: reader.string('file name'), line: reader.u32('line') })),
       };
@@ -135,7 +135,7 @@ function readBody(type: MessageType, reader: WireReader): Message {
       return { type, fileId: reader.u32('file id'), withHashes: reader.u8('withHashes') !== 0 };
     case 'swarm': {
       const fileId = reader.u32('file id');
-      const hashes = reader.u8('hasHashes') !== 0 ? reader.list('hashes', 4, () => reader.string('hash')) : null;
+      const hashes = reader.u8('hasHashes') !== 0 ? reader.asciiStrings('hashes') : null;
       return { type, fileId, hashes, holders: reader.list('holders', 5, () => readHolder(reader)) };
     }
     case 'update':

@@ -1,7 +1,8 @@
 /**
  * Every message of the protocol. Each one documents its sender, its receiver and its wire
  * layout (after a u8 type code; integers are little-endian u32, `str` is a u32 byte length and
- * UTF-8, `bytes` a u32 length and raw bytes, `A[]` a u32 count and the items).
+ * UTF-8, `bytes` a u32 length and raw bytes, `A[]` a u32 count and the items, `hashes` a u32
+ * count, a u32 width and that many ASCII strings of that width back to back).
  */
 
 /** A file a peer owns, with its segment hashes, and where it was listed. */
@@ -19,7 +20,7 @@ export interface RegisteredWant {
 
 /**
  * Peer main → tracker: what the peer has and wants, with its input file and line numbers for
- * error messages. Layout: str path | (str name, u32 line, str[] hashes)[] owned |
+ * error messages. Layout: str path | (str name, u32 line, hashes)[] owned |
  * (str name, u32 line)[] wanted.
  */
 export interface Register {
@@ -87,7 +88,7 @@ export interface HolderUpdate {
 /**
  * Tracker → download: the file's hashes (the first time only) and the holders whose segments
  * changed since this peer's last swarm of the file, each in its most compact form.
- * Layout: u32 fileId | u8 hasHashes | [str[] hashes] |
+ * Layout: u32 fileId | u8 hasHashes | [hashes] |
  * (u32 rank, u8 change, [bytes bitfield if Bitfield] [u32[] added if Added])[] holders.
  */
 export interface Swarm {

@@ -58,6 +58,25 @@ export class WireWriter {
     return this.bytes(encoder.encode(value));
   }
 
+  /**
+   * u32 count, u32 width, then the strings back to back: ASCII strings of one length, such as a
+   * file's segment hashes. One native encode for the lot, where a `str` each would cost two
+   * calls a string in code that mostly runs once.
+   */
+  asciiStrings(values: readonly string[]): this {
+    const width = values[0]?.length ?? 0;
+    for (const value of values) {
+      if (value.length !== width) throw new RangeError(`asciiStrings: strings of ${width} and ${value.length} characters`);
+    }
+    if (width === 0 && values.length > 0) throw new RangeError('asciiStrings: empty strings');
+    const joined = values.join('');
+    this.u32(values.length).u32(width);
+    const at = this.#reserve(joined.length);
+    const { read, written } = encoder.encodeInto(joined, this.#bytes.subarray(at, at + joined.length));
+    if (read !== joined.length || written !== joined.length) throw new RangeError('asciiStrings: not ASCII');
+    return this;
+  }
+
   /** u32 count, then each as u32. */
   u32List(values: ArrayLike<number>): this {
     this.u32(values.length);
@@ -122,6 +141,30 @@ export class WireReader {
     } catch {
       throw new ProtocolError(`${what} is not valid UTF-8`);
     }
+  }
+
+  /** What WireWriter.asciiStrings wrote. */
+  asciiStrings(what: string): string[] {
+    const count = this.u32(`${what} count`);
+    const width = this.u32(`${what} width`);
+    if (width === 0 && count > 0) throw new ProtocolError(`${count} ${what} of width 0`);
+    const size = count * width;
+    if (size > this.#bytes.length - this.#at) {
+      throw new ProtocolError(`message truncated: ${count} ${what} of ${width} bytes cannot fit in ` +
+        `${this.#bytes.length - this.#at} bytes`);
+    }
+    const at = this.#take(size, what);
+    let text: string;
+    try {
+      text = decoder.decode(this.#bytes.subarray(at, at + size));
+    } catch {
+      throw new ProtocolError(`${what} are not valid UTF-8`);
+    }
+    // Any character beyond ASCII takes more bytes than UTF-16 units.
+    if (text.length !== size) throw new ProtocolError(`${what} are not ASCII`);
+    const values = new Array<string>(count);
+    for (let i = 0; i < count; i++) values[i] = text.slice(i * width, (i + 1) * width);
+    return values;
   }
 
   u32List(what: string): number[] {

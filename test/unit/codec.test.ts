@@ -44,6 +44,9 @@ const SAMPLES: { name: string; message: Message }[] = [
       { rank: 6, change: HolderChange.Bitfield, bitfield: new Uint8Array(0) },
     ],
   } },
+  { name: 'swarm with SHA-256-sized, upper-case hashes', message: {
+    type: 'swarm', fileId: 1, hashes: [hash(1).repeat(2), 'ABCDEF0123456789'.repeat(4)], holders: [],
+  } },
   { name: 'swarm without hashes or holders', message: { type: 'swarm', fileId: 0, hashes: null, holders: [] } },
   { name: 'swarm with an empty hash list', message: { type: 'swarm', fileId: 0, hashes: [], holders: [] } },
   { name: 'update', message: { type: 'update', fileId: 1, segments: [9, 3, 0xffff_ffff], complete: false, wantSwarm: true } },
@@ -183,7 +186,10 @@ test('rejects counts too large for the bytes left, before allocating', (t) => {
     ['u32 list, one too many', new WireWriter().u8(8).u32(0).u32(3).u32(1).u32(2).finish(), /3 segments cannot fit in 8 bytes/],
     ['list of holders', new WireWriter().u8(4).u32(0).u8(0).u32(huge).finish(), /4294967295 holders cannot fit/],
     ['list of files', new WireWriter().u8(2).u32(1).u32(huge).u32(0).finish(), /4294967295 files cannot fit in 4 bytes/],
-    ['list of hashes', new WireWriter().u8(4).u32(0).u8(1).u32(0x4000_0000).finish(), /1073741824 hashes cannot fit/],
+    ['list of hashes', new WireWriter().u8(4).u32(0).u8(1).u32(0x4000_0000).u32(32).finish(),
+      /^message truncated: 1073741824 hashes of 32 bytes cannot fit in 0 bytes$/],
+    ['list of hashes, width huge', new WireWriter().u8(4).u32(0).u8(1).u32(2).u32(huge).finish(),
+      /^message truncated: 2 hashes of 4294967295 bytes cannot fit in 0 bytes$/],
     ['rank counts', new WireWriter().u8(7).u32(huge).finish(), /downloads by source cannot fit/],
     ['payload length', new WireWriter().u8(9).u32(0).u32(1).u32(0).u32(huge).finish(), /payload needs 4294967295 bytes/],
     ['string length', new WireWriter().u8(1).u32(huge).finish(), /path needs 4294967295 bytes/],
@@ -211,6 +217,22 @@ test('rejects strings that are not valid UTF-8', (t) => {
     const ready = new WireWriter().u8(2).u32(1).u32(1).u32(0).bytes(bytes).u32(3).finish();
     rejects(t, ready, /^file name is not valid UTF-8$/);
   }
+});
+
+test('rejects hashes that are not ASCII, or of width 0', (t) => {
+  // A swarm: file 0, with hashes, then no holders.
+  const swarm = (count: number, width: number, bytes: Uint8Array): Uint8Array =>
+    Uint8Array.from([...new WireWriter().u8(4).u32(0).u8(1).u32(count).u32(width).finish(), ...bytes, 0, 0, 0, 0]);
+  rejects(t, swarm(1, 2, Uint8Array.of(0xc3, 0xa9)), /^hashes are not ASCII$/);  // "é", valid UTF-8
+  rejects(t, swarm(2, 1, Uint8Array.of(0x61, 0xff)), /^hashes are not valid UTF-8$/);
+  rejects(t, swarm(5, 0, new Uint8Array(0)), /^5 hashes of width 0$/);
+});
+
+test('encodes only ASCII hashes of one length', (t) => {
+  const swarm = (hashes: string[]): Message => ({ type: 'swarm', fileId: 0, hashes, holders: [] });
+  t.throws(() => encode(swarm([hash(1), hash(2).slice(1)])), { instanceOf: RangeError, message: /strings of 32 and 31 characters/ });
+  t.throws(() => encode(swarm(['é'.repeat(32)])), { instanceOf: RangeError, message: /not ASCII/ });
+  t.throws(() => encode(swarm(['', ''])), { instanceOf: RangeError, message: /empty strings/ });
 });
 
 test('rejects an unknown holder change', (t) => {
