@@ -1,11 +1,10 @@
 /** Warnings that do not stop the run, one line each on stderr, naming this rank and thread. */
-import { writeSync } from 'node:fs';
-
+import { writeFully } from './io/write-fully.js';
 import { rankLabel } from './mpi/run.js';
 import type { MalformedHandler } from './protocol/role.js';
 
 export function warn(where: string, text: string): void {
-  writeSync(2, `rank ${rankLabel()} (${where}): warning: ${text}\n`);
+  writeFully(2, `rank ${rankLabel()} (${where}): warning: ${text}\n`);
 }
 
 /** Rejects a malformed message: says who sent it and why, then the run goes on. */

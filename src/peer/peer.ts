@@ -19,6 +19,7 @@ import { UsageError } from '../usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
+import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
 
 // src/bundle.mjs defines it as true: the bundled CLI starts the workers' one-file bundles,
 // through the entry that gives them V8's code cache.
@@ -27,8 +28,9 @@ const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
 
 function startWorker(entry: string, name: string): PeerWorker {
   const worker = bundled
-    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`] })
-    : new Worker(new URL(`./${entry}.js`, import.meta.url));
+    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...OWN_STDIO })
+    : new Worker(new URL(`./${entry}.js`, import.meta.url), OWN_STDIO);
+  forwardStdio(worker);
   return { worker, exited: watchWorker(worker, name) };
 }
 
