@@ -31,13 +31,15 @@ export function codeCacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
   return env.MPITORRENT_CODE_CACHE !== 'off';
 }
 
-/** Loads and runs the CommonJS file `file`, as require() would, with its code cache. */
-export function runWithCodeCache(file: string, enabled = codeCacheEnabled()): CachedBundle {
+/**
+ * Loads and runs the CommonJS file `file`, as require() would, with its code cache (by default
+ * `<file>.v8-cache`; callers that run different parts of one bundle keep a cache each).
+ */
+export function runWithCodeCache(file: string, enabled = codeCacheEnabled(), cacheFile = `${file}.v8-cache`): CachedBundle {
   // Stamped before reading: a bundle rebuilt in between gets a stamp older than its source,
   // which no later run matches, never a stamp newer than the source the cache was made from.
   const stamp = stampOf(file);
   const source = readFileSync(file, 'utf8');
-  const cacheFile = `${file}.v8-cache`;
   const stored = enabled ? readCache(cacheFile) : undefined;
   const cachedData = stored?.stamp === stamp ? stored.data : undefined;
   // The wrapper takes a line of its own, and lineOffset gives it back: stack traces keep the

@@ -11,8 +11,8 @@ import { startTsWorker } from '../mpi/fixtures/lib/ts-worker.js';
 interface Outcome { cache: string; exports: unknown; saved: boolean; error?: string }
 
 // Each load in a fresh thread, as each worker of a run is: V8 then really reads the cache.
-async function loadInThread(file: string, enabled = true): Promise<Outcome> {
-  const worker = startTsWorker(new URL('./fixtures/run-with-code-cache.ts', import.meta.url), { workerData: { file, enabled } });
+async function loadInThread(file: string, enabled = true, cacheFile?: string): Promise<Outcome> {
+  const worker = startTsWorker(new URL('./fixtures/run-with-code-cache.ts', import.meta.url), { workerData: { file, enabled, cacheFile } });
   // Listening for the exit from the start: a worker that ends right after posting can have its
   // message delivered during its exit, with 'exit' emitted before a later listener is attached.
   const exited = once(worker, 'exit');
@@ -47,6 +47,19 @@ test('the first run compiles and saves a cache; the next one uses it, with the s
   t.is(second.cache, 'used');
   t.deepEqual(second.exports, first.exports);
   t.false(second.saved, 'a cache holding no more than the one there is not written again');
+});
+
+test('callers running different parts of one bundle keep a cache each', async (t) => {
+  const file = bundle(t, SOURCE);
+  const [one, two] = [`${file}.one.v8-cache`, `${file}.two.v8-cache`];
+  t.is((await loadInThread(file, true, one)).cache, 'missing');
+  t.true(existsSync(one));
+  t.false(existsSync(`${file}.v8-cache`));
+  t.is((await loadInThread(file, true, two)).cache, 'missing', 'the other cache is not read');
+  const sizeOfOne = statSync(one).size;
+  t.is((await loadInThread(file, true, one)).cache, 'used');
+  t.is((await loadInThread(file, true, two)).cache, 'used');
+  t.is(statSync(one).size, sizeOfOne);
 });
 
 test('a cache that does not fit the source is rejected, removed and replaced', async (t) => {
