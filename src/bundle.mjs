@@ -25,9 +25,10 @@ const src = path.join(root, 'src');
 const dist = path.join(root, 'dist');
 
 /**
- * Each module's `import.meta.url` is made the URL its own file has in tsc's dist/, so that
- * paths relative to it (the addon at ../../build/Release, the workers next to peer.js) stay
- * right inside a bundle that lives elsewhere in dist/.
+ * Each module's `import.meta.url` is made the URL its own file has in tsc's dist/, and its
+ * `import.meta.dirname` that file's folder, so that paths relative to them (the addon at
+ * ../../build/Release, the workers next to peer.js) stay right inside a bundle that lives
+ * elsewhere in dist/.
  */
 function moduleUrls(outfile, format) {
   return {
@@ -42,6 +43,15 @@ function moduleUrls(outfile, format) {
             ? `new URL(${relative}, import.meta.url).href`
             : `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${relative})).href`;
           contents = contents.replaceAll('import.meta.url', `(${url})`);
+        }
+        if (contents.includes('import.meta.dirname')) {
+          const compiledDir = path.dirname(path.join(dist, path.relative(src, file)));
+          const relative = path.relative(path.dirname(outfile), compiledDir).split(path.sep).join('/');
+          // Not normalized in ESM (no node:path there): `dir/../x` names the same folder.
+          const dir = format === 'esm'
+            ? (relative === '' ? 'import.meta.dirname' : `import.meta.dirname + ${JSON.stringify(`/${relative}`)}`)
+            : `require('node:path').join(__dirname, ${JSON.stringify(relative)})`;
+          contents = contents.replaceAll('import.meta.dirname', `(${dir})`);
         }
         return { contents, loader: 'ts' };
       });

@@ -8,7 +8,6 @@
  * (the thread that compiled the most wins). MPITORRENT_CODE_CACHE=off turns it off.
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { Script } from 'node:vm';
@@ -31,11 +30,22 @@ export function codeCacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
   return env.MPITORRENT_CODE_CACHE !== 'off';
 }
 
-/**
- * Loads and runs the CommonJS file `file`, as require() would, with its code cache (by default
- * `<file>.v8-cache`; callers that run different parts of one bundle keep a cache each).
- */
-export function runWithCodeCache(file: string, enabled = codeCacheEnabled(), cacheFile = `${file}.v8-cache`): CachedBundle {
+export interface CodeCacheOptions {
+  /**
+   * The bundle's `require`, for the modules it loads (Node's own): the caller's, or
+   * `createRequire(file)`. Given rather than made here, so that a CommonJS caller does not load
+   * node:module for it.
+   */
+  require: NodeJS.Require;
+  /** Default: codeCacheEnabled(). */
+  enabled?: boolean;
+  /** Default `<file>.v8-cache`; callers that run different parts of one bundle keep a cache each. */
+  cacheFile?: string;
+}
+
+/** Loads and runs the CommonJS file `file`, as require() would, with its code cache. */
+export function runWithCodeCache(file: string, options: CodeCacheOptions): CachedBundle {
+  const { enabled = codeCacheEnabled(), cacheFile = `${file}.v8-cache` } = options;
   // Stamped before reading: a bundle rebuilt in between gets a stamp older than its source,
   // which no later run matches, never a stamp newer than the source the cache was made from.
   const stamp = stampOf(file);
@@ -55,7 +65,7 @@ export function runWithCodeCache(file: string, enabled = codeCacheEnabled(), cac
   // A cache that does not fit is of no use to anyone here: gone, so any saved one can replace it.
   if (cache === 'rejected') rmSync(cacheFile, { force: true });
   const module = { exports: {} as unknown };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, options.require, module, file, dirname(file));
   return {
     cache,
     exports: module.exports,

@@ -5,9 +5,10 @@
  * workers' entry runs theirs: one cache for the tracker's rank and one for the peers', since
  * each compiles its own part of the program.
  */
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { codeCacheEnabled, runWithCodeCache } from './code-cache.js';
+import { runWithCodeCache } from './code-cache.js';
 import { launcherRank } from './mpi/launcher.js';
 
 type Cli = typeof import('./cli.js');
@@ -19,7 +20,7 @@ const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
 function loadBundledCli(): Cli {
   const file = join(import.meta.dirname, 'cli.cjs');
   const role = launcherRank() === '0' ? 'tracker' : 'peer';
-  const loaded = runWithCodeCache(file, codeCacheEnabled(), `${file}.${role}.v8-cache`);
+  const loaded = runWithCodeCache(file, { require: createRequire(file), cacheFile: `${file}.${role}.v8-cache` });
   if (loaded.cache === 'missing' || loaded.cache === 'rejected') process.once('exit', () => loaded.save());
   return loaded.exports as Cli;
 }

@@ -3,11 +3,13 @@
  * first argument, with V8's code cache (../code-cache.ts). When no cache fits, each worker
  * offers one as it ends, and the one that compiled the most is kept: later runs start from it.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { runWithCodeCache } from '../code-cache.js';
 
-const loaded = runWithCodeCache(fileURLToPath(new URL(process.argv[2]!, import.meta.url)));
+// Runs only as the CommonJS bundle dist/peer/cached-worker.cjs (tsc's build starts the workers
+// directly), so `require` is this bundle's, and resolves from the same folder as theirs.
+const loaded = runWithCodeCache(join(import.meta.dirname, process.argv[2]!), { require });
 if (loaded.cache === 'missing' || loaded.cache === 'rejected') {
   process.once('exit', () => loaded.save());
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,13 +101,13 @@ test('turned off, it neither reads nor writes a cache', async (t) => {
 
 test("errors keep the bundle's own line numbers", (t) => {
   const file = bundle(t, "'use strict';\n\nthrow new Error('line three');\n");
-  const error = t.throws(() => runWithCodeCache(file, false));
+  const error = t.throws(() => runWithCodeCache(file, { require: createRequire(file), enabled: false }));
   t.regex(error.stack ?? '', new RegExp(`${path.basename(file)}:3\\b`));
 });
 
 test('a folder that cannot take the cache is no error: nothing is saved', (t) => {
   const file = bundle(t, SOURCE);
-  const loaded = runWithCodeCache(file, true);
+  const loaded = runWithCodeCache(file, { require: createRequire(file), enabled: true });
   rmSync(path.dirname(file), { recursive: true, force: true });
   t.false(loaded.save());
   t.false(existsSync(path.dirname(file)));
