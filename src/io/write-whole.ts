@@ -56,7 +56,7 @@ function removeQuietly(path: string): boolean {
 }
 
 /** Whether a process of this host with this pid is running (EPERM: it is, someone else's). */
-function running(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -82,7 +82,7 @@ export function removeStaleTemporaries(dir: string, label: string): number {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = /^(\d+)\.[a-z0-9]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
-    if (pid === undefined || Number(pid) === process.pid || running(Number(pid))) continue;
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
     if (removeQuietly(join(dir, name))) removed++;
   }
   return removed;

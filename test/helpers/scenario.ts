@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { isRunning } from '../../src/io/write-whole.js';
 import { expectedOutputs, outputText, type Scenario } from '../scenarios/generate.js';
 import { describeRun, REPO_ROOT, runMpi, type RunOptions, type RunResult } from './mpirun.js';
 
@@ -37,15 +38,6 @@ export function mainCommand(args: readonly string[] = []): string[] {
 // One job at a time across test files
 
 const LOCK = join(tmpdir(), 'mpitorrent-e2e.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `job` while holding a machine-wide lock (a folder created atomically, holding the owner's
@@ -66,7 +58,7 @@ export async function exclusive<T>(job: () => Promise<T>): Promise<T> {
     } catch {
       // just created: its pid is on its way
     }
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+    if (Number.isInteger(owner) && owner > 0 && !isRunning(owner)) {
       rmSync(LOCK, { recursive: true, force: true });
       continue;
     }

@@ -1,11 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputFileName, parseInput, readInput, type PeerInput } from '../../src/io/input.js';
 import { InputError } from '../../src/io/input-error.js';
 import { tokenize } from '../../src/io/tokenize.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/official-test3', import.meta.url));
 // The course's own tests; present in the development tree, maybe not in CI.
@@ -20,15 +20,7 @@ function hashLines(from: number, count: number): string {
   return Array.from({ length: count }, (_, i) => `${hash(from + i)}\n`).join('');
 }
 
-const createdDirs: string[] = [];
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpitorrent-input-'));
-  createdDirs.push(dir);
-  return dir;
-}
-test.after.always(() => {
-  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('input');
 
 function summary(input: PeerInput) {
   return {

@@ -1,10 +1,10 @@
 import test from 'ava';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInput } from '../../src/io/input.js';
 import { outputFileName, writeOutputFile } from '../../src/io/output.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 const OFFICIAL = fileURLToPath(new URL('../../../shared/conformance/official', import.meta.url));
 
@@ -12,15 +12,7 @@ function hash(n: number): string {
   return n.toString(16).padStart(32, '0');
 }
 
-const createdDirs: string[] = [];
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpitorrent-output-'));
-  createdDirs.push(dir);
-  return dir;
-}
-test.after.always(() => {
-  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('output');
 
 test('output file names', (t) => {
   t.is(outputFileName(3, 'file1'), 'client3_file1');

@@ -1,21 +1,13 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { removeStaleOutputTemporaries, writeOutputFile } from '../../src/io/output.js';
 import { removeStaleTemporaries, temporaryPrefix, writeWhole } from '../../src/io/write-whole.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const createdDirs: string[] = [];
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpitorrent-write-whole-'));
-  createdDirs.push(dir);
-  return dir;
-}
-test.after.always(() => {
-  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('write-whole');
 
 /** The pid of a process that has ended (reaped, so no longer running). */
 function deadPid(): number {
