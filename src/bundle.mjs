@@ -73,6 +73,20 @@ async function bundle(entry, outfile, format, external = []) {
     plugins: [moduleUrls(path.join(dist, outfile), format)],
     logLevel: 'warning',
   });
+  await requireAscii(path.join(dist, outfile));
+}
+
+/**
+ * esbuild escapes every character beyond ASCII in the code (charset: 'ascii'), but not in the
+ * comments it keeps. Every thread reads its bundle as UTF-8, and V8 decodes ASCII at full speed
+ * only up to the first character beyond it: keep the comments that reach a bundle ASCII.
+ */
+async function requireAscii(file) {
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const at = lines.findIndex((line) => /[^\x00-\x7f]/.test(line));
+  if (at >= 0) {
+    throw new Error(`${path.relative(root, file)} line ${at + 1} is not ASCII (a comment in src/?): ${lines[at].trim()}`);
+  }
 }
 
 await Promise.all([

@@ -13,7 +13,7 @@ export function quote(text: string): string {
     if (/[\uD800-\uDBFF]$/.test(shown)) shown = shown.slice(0, -1);
     cut = '...';
   }
-  const escaped = shown.replace(/[\p{Cc}"\\]/gu, (c) =>
+  const escaped = shown.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) =>
     c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return `"${escaped}"${cut}`;

@@ -13,7 +13,7 @@ export interface BackoffOptions {
 }
 
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
-  // ~250 µs of polling: longer than the shortest real sleep (Atomics.wait(10 µs) takes ~63 µs
+  // ~250 us of polling: longer than the shortest real sleep (Atomics.wait(10 us) takes ~63 us
   // here), so two threads in request/reply do not fall into step, each sleeping once per
   // message (bench/README.md).
   spins: 1000,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputFileName, parseInput, readInput, type PeerInput } from '../../src/io/input.js';
+import { unsafeFileNameReason } from '../../src/io/file-name.js';
 import { InputError } from '../../src/io/input-error.js';
 import { tokenize } from '../../src/io/tokenize.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -364,4 +365,17 @@ test('unsafe file names, owned or wanted', (t) => {
   rejects(t, '0\n1\na\x7f\n', 'in3.txt line 3: file name "a\\u007f" contains the control character U+007F', 3);
   rejects(t, '0\n1\n\x1b[31m\n', 'in3.txt line 3: file name "\\u001b[31m" contains the control character U+001B', 3);
   rejects(t, '0\n1\na\u0085\n', 'in3.txt line 3: file name "a\\u0085" contains the control character U+0085', 3);
+});
+
+test("the control characters refused are exactly Unicode's category Cc", (t) => {
+  const refused: number[] = [];
+  const cc: number[] = [];
+  for (let code = 0; code <= 0xffff; code++) {
+    const character = String.fromCharCode(code);
+    if (/\p{Cc}/u.test(character)) cc.push(code);
+    if (unsafeFileNameReason(`a${character}b`)?.startsWith('contains the control character')) refused.push(code);
+  }
+  t.deepEqual(refused, cc);
+  t.is(cc.length, 65);
+  t.is(unsafeFileNameReason('a\u{1F4C1}b'), undefined, 'astral characters are no controls');
 });
