@@ -73,6 +73,11 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): Cache
   };
 }
 
+/** When the cache did not fit, saves one as this thread ends, with everything it compiled by then. */
+export function saveWhenThreadEnds(loaded: CachedBundle): void {
+  if (loaded.cache === 'missing' || loaded.cache === 'rejected') process.once('exit', () => loaded.save());
+}
+
 const MAGIC = 'mpitorrent-code-cache-1';
 
 /**

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { runWithCodeCache } from './code-cache.js';
+import { runWithCodeCache, saveWhenThreadEnds } from './code-cache.js';
 import { launcherRank } from './mpi/launcher.js';
 
 type Cli = typeof import('./cli.js');
@@ -21,7 +21,7 @@ function loadBundledCli(): Cli {
   const file = join(import.meta.dirname, 'cli.cjs');
   const role = launcherRank() === '0' ? 'tracker' : 'peer';
   const loaded = runWithCodeCache(file, { require: createRequire(file), cacheFile: `${file}.${role}.v8-cache` });
-  if (loaded.cache === 'missing' || loaded.cache === 'rejected') process.once('exit', () => loaded.save());
+  saveWhenThreadEnds(loaded);
   return loaded.exports as Cli;
 }
 

@@ -5,11 +5,9 @@
  */
 import { join } from 'node:path';
 
-import { runWithCodeCache } from '../code-cache.js';
+import { runWithCodeCache, saveWhenThreadEnds } from '../code-cache.js';
 
 // Runs only as the CommonJS bundle dist/peer/cached-worker.cjs (tsc's build starts the workers
 // directly), so `require` is this bundle's, and resolves from the same folder as theirs.
 const loaded = runWithCodeCache(join(import.meta.dirname, process.argv[2]!), { require });
-if (loaded.cache === 'missing' || loaded.cache === 'rejected') {
-  process.once('exit', () => loaded.save());
-}
+saveWhenThreadEnds(loaded);
