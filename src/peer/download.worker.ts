@@ -13,13 +13,13 @@ import { sendMalformed } from './faults.js';
 import { hashAsPayload } from './payload.js';
 import { SegmentStore } from './store.js';
 import type { DownloadSetup } from './worker-setup.js';
-import { nextSetup } from './worker-start.js';
+import { takeSetup } from './worker-start.js';
 
 const WHERE = 'download worker';
 startupMark('download worker: modules loaded');
 
 runWorker(WHERE, async () => {
-  const setup = await nextSetup<DownloadSetup>();
+  const setup = takeSetup<DownloadSetup>();
   startupMark('download worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const rank = transport.rank;

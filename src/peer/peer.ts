@@ -19,6 +19,7 @@ import { UsageError } from '../usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
+import { postSetup, setupSignal } from './worker-start.js';
 import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
 
 // src/bundle.mjs defines it as true: the bundled CLI starts the workers' one-file bundles,
@@ -27,15 +28,19 @@ declare const MPITORRENT_BUNDLED: boolean | undefined;
 const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
 
 function startWorker(entry: string, name: string): PeerWorker {
+  const setupPosted = setupSignal();
+  const options = { workerData: { setupPosted }, ...OWN_STDIO };
   const worker = bundled
-    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...OWN_STDIO })
-    : new Worker(new URL(`./${entry}.js`, import.meta.url), OWN_STDIO);
+    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
+    : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
   forwardStdio(worker);
-  return { worker, exited: watchWorker(worker, name) };
+  return { worker, setupPosted, exited: watchWorker(worker, name) };
 }
 
 export interface PeerWorker {
   worker: Worker;
+  /** What the worker waits on for its setup (worker-start.ts). */
+  setupPosted: Int32Array;
   exited: Promise<void>;
 }
 
@@ -94,8 +99,8 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
     outputDir: options.outputDir,
     faults: options.faults,
   };
-  upload.worker.postMessage(uploadSetup);
-  download.worker.postMessage(downloadSetup);
+  postSetup(upload.worker, upload.setupPosted, uploadSetup);
+  postSetup(download.worker, download.setupPosted, downloadSetup);
   await Promise.all([download.exited, upload.exited]);
   startupMark('main: workers exited');
 }

@@ -11,13 +11,13 @@ import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';
 import { Upload } from './upload.js';
 import type { UploadSetup } from './worker-setup.js';
-import { nextSetup } from './worker-start.js';
+import { takeSetup } from './worker-start.js';
 
 const WHERE = 'upload worker';
 startupMark('upload worker: modules loaded');
 
 runWorker(WHERE, async () => {
-  const setup = await nextSetup<UploadSetup>();
+  const setup = takeSetup<UploadSetup>();
   startupMark('upload worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const upload = new Upload({
