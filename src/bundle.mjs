@@ -36,17 +36,18 @@ function moduleUrls(outfile, format) {
     setup(builder) {
       builder.onLoad({ filter: /\.ts$/ }, async ({ path: file }) => {
         let contents = await readFile(file, 'utf8');
+        const compiled = path.join(dist, path.relative(src, file)).replace(/\.ts$/, '.js');
+        // A path from the bundle's folder to one in tsc's dist/, with forward slashes.
+        const fromBundle = (to) => path.relative(path.dirname(outfile), to).split(path.sep).join('/');
         if (contents.includes('import.meta.url')) {
-          const compiled = path.join(dist, path.relative(src, file)).replace(/\.ts$/, '.js');
-          const relative = JSON.stringify(path.relative(path.dirname(outfile), compiled).split(path.sep).join('/'));
+          const relative = JSON.stringify(fromBundle(compiled));
           const url = format === 'esm'
             ? `new URL(${relative}, import.meta.url).href`
             : `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${relative})).href`;
           contents = contents.replaceAll('import.meta.url', `(${url})`);
         }
         if (contents.includes('import.meta.dirname')) {
-          const compiledDir = path.dirname(path.join(dist, path.relative(src, file)));
-          const relative = path.relative(path.dirname(outfile), compiledDir).split(path.sep).join('/');
+          const relative = fromBundle(path.dirname(compiled));
           // Not normalized in ESM (no node:path there): `dir/../x` names the same folder.
           const dir = format === 'esm'
             ? (relative === '' ? 'import.meta.dirname' : `import.meta.dirname + ${JSON.stringify(`/${relative}`)}`)
