@@ -4,13 +4,16 @@
 // dist/main.js does; each loads the addon and ends (bench/floor-worker.cjs). The main thread
 // loads the addon, calls MPI_Init_thread (MPI_THREAD_MULTIPLE), waits for its workers,
 // finalizes and exits. The addon is loaded directly, not through dist/mpi: the floor holds
-// nothing of ours but it. An ES module, as dist/main.js must be (`node dist/main.js` in a
+// nothing of ours but it and the transport choice mpitorrent makes before MPI_Init
+// (dist/mpi/fabrics.js: no wait for fabrics the node does not have). An ES module, as dist/main.js must be (`node dist/main.js` in a
 // "type": "module" package).
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+import { skipAbsentFabrics } from '../dist/mpi/fabrics.js';
 
 const addonPath = process.env.MPITORRENT_ADDON
   ? resolve(process.env.MPITORRENT_ADDON)
@@ -24,6 +27,7 @@ const startupMark = globalThis.mpitorrentStartupMark ?? (() => {});
 startupMark('main: starting workers');
 const workers = rank !== undefined && rank !== '0' ? [new Worker(workerFile), new Worker(workerFile)] : [];
 startupMark('main: workers constructed');
+skipAbsentFabrics();
 const provided = addon.initThread(addon.constants.THREAD_MULTIPLE);
 if (provided < addon.constants.THREAD_MULTIPLE) throw new Error(`MPI provides thread level ${provided}`);
 await Promise.all(workers.map((worker) => once(worker, 'exit')));

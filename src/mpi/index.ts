@@ -15,6 +15,7 @@ export {
   libraryVersion, processorName, queryThread, setPollerBackoff, version, wtick, wtime,
 } from './environment.js';
 export { MpiError } from './errors.js';
+export { skipAbsentFabrics, type FabricProbe } from './fabrics.js';
 export { Message } from './message.js';
 export { Request } from './request.js';
 export { fatal, rankLabel, runMain, runWorker, watchWorker, type ExpectedError } from './run.js';
