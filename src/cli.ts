@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 
 import { spinsFor } from './mpi/backoff.js';
+import { skipAbsentFabrics } from './mpi/fabrics.js';
 import { launcherLocalSize, launcherRank } from './mpi/launcher.js';
 import { parseCommand, USAGE, type Command } from './options.js';
 import { startupMark } from './startup-mark.js';
@@ -51,6 +52,9 @@ export async function main(): Promise<void> {
     speakOnce(`mpitorrent ${version}`, process.stdout);
   } else {
     const options = command.options;
+    // init() would make this choice too, but setenv while the workers read the environment is
+    // unsafe (glibc may move the table under them): make it before they start.
+    skipAbsentFabrics();
     // A peer's workers take longer to load than MPI_Init waits for the other ranks: start them
     // first when the launcher already says this is a peer.
     const launcherSaysPeer = launcherRank() !== undefined && launcherRank() !== '0';

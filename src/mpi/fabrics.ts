@@ -66,7 +66,8 @@ function parameterFiles(env: NodeJS.ProcessEnv, probe: FabricProbe): string[] {
  * Sets OMPI_MCA_pml=ob1 when nobody chose a PML or an MTL (in the environment, with mpirun's --mca,
  * which reaches the ranks as the same variables, or in a parameter file) and /dev holds no fabric
  * device.
- * Returns whether it did. Call before MPI_Init; every rank of a node decides alike.
+ * Returns whether it did. Call before MPI_Init, and before starting threads: setenv while another
+ * thread reads the environment is unsafe. Every rank of a node decides alike.
  */
 export function skipAbsentFabrics(env: NodeJS.ProcessEnv = process.env, probe: FabricProbe = hostProbe): boolean {
   if (env.OMPI_MCA_pml !== undefined || env.OMPI_MCA_mtl !== undefined) return false;
