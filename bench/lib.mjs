@@ -36,6 +36,8 @@ export function run(command, commandArgs, { cwd = root, env = process.env, timeo
   const result = spawnSync(command, commandArgs, { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   return {
     ok: result.status === 0 && !result.error,
+    pid: result.pid,
+    timedOut: result.error?.code === 'ETIMEDOUT',
     status: result.status,
     stdout: result.stdout ?? '',
     stderr: result.stderr ?? '',
@@ -174,9 +176,33 @@ export function measuredRun(command, commandArgs, options) {
   return { ...result, wallS, cpuS, ...foreignCpu(before, after) };
 }
 
-/** `mpirun --oversubscribe -np N <program...>`, measured (measuredRun). */
+/**
+ * `mpirun --oversubscribe -np N <program...>`, measured (measuredRun). The job runs in a session
+ * of its own (setsid), so that a timeout ends every rank: spawnSync's ends only mpirun, and the
+ * ranks of a hung job would spin on, disturbing every later measurement.
+ */
 export function runJob(mpi, np, program, { cwd, env = mpi.env, timeoutMs = 300_000 }) {
-  return measuredRun(mpi.mpirun, [...mpi.oversubscribed(np), ...program], { cwd, env, timeoutMs });
+  const command = [mpi.mpirun, ...mpi.oversubscribed(np), ...program];
+  if (!HAS_SETSID) return measuredRun(command[0], command.slice(1), { cwd, env, timeoutMs });
+  const result = measuredRun('setsid', command, { cwd, env, timeoutMs });
+  if (result.timedOut) killSession(result.pid);
+  return result;
+}
+
+const HAS_SETSID = run('setsid', ['--version'], { timeoutMs: 5_000 }).ok;
+
+/** SIGKILLs every process left in a session (Linux's /proc/<pid>/stat: field 6). */
+function killSession(sessionId) {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(session) === sessionId) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Whether `cores` of foreign load is under `limitCores` (unknown counts as quiet). */
