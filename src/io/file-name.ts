@@ -1,6 +1,10 @@
-// The control characters, Unicode's category Cc: the C0 controls, DEL and the C1 controls.
-// Spelled out: `\p{Cc}` makes every thread that compiles it build the set from ICU's tables.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The control characters, Unicode's category Cc (the C0 controls, DEL and the C1 controls), as
+ * ranges for a regular expression's character class. Spelled out: `\p{Cc}` makes every thread
+ * that compiles it build the set from ICU's tables.
+ */
+export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f';
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`);
 
 /**
  * Why a file name from an input file cannot be used, or undefined when it can. Names become part

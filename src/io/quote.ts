@@ -1,4 +1,7 @@
+import { CONTROL_CHARACTERS } from './file-name.js';
+
 const MAX_SHOWN = 40;
+const ESCAPED = new RegExp(`[${CONTROL_CHARACTERS}"\\\\]`, 'g');
 
 /**
  * A word from an input file as it can be shown inside a one-line message: in double quotes,
@@ -13,7 +16,7 @@ export function quote(text: string): string {
     if (/[\uD800-\uDBFF]$/.test(shown)) shown = shown.slice(0, -1);
     cut = '...';
   }
-  const escaped = shown.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) =>
+  const escaped = shown.replace(ESCAPED, (c) =>
     c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return `"${escaped}"${cut}`;
