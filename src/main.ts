@@ -8,14 +8,11 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
+import { bundled } from './bundled.js';
 import { runWithCodeCache, saveWhenThreadEnds } from './code-cache.js';
 import { launcherRank } from './mpi/launcher.js';
 
 type Cli = typeof import('./cli.js');
-
-// src/bundle.mjs defines it as true.
-declare const MPITORRENT_BUNDLED: boolean | undefined;
-const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
 
 function loadBundledCli(): Cli {
   const file = join(import.meta.dirname, 'cli.cjs');

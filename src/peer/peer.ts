@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
+import { bundled } from '../bundled.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { readInput, type PeerInput } from '../io/input.js';
 import { InputError } from '../io/input-error.js';
@@ -22,11 +23,8 @@ import type { DownloadSetup, UploadSetup } from './worker-setup.js';
 import { postSetup, setupSignal } from './worker-start.js';
 import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
 
-// src/bundle.mjs defines it as true: the bundled CLI starts the workers' one-file bundles,
-// through the entry that gives them V8's code cache.
-declare const MPITORRENT_BUNDLED: boolean | undefined;
-const bundled = typeof MPITORRENT_BUNDLED === 'boolean' && MPITORRENT_BUNDLED;
-
+// Bundled, the CLI starts the workers' one-file bundles, through the entry that gives them V8's
+// code cache.
 function startWorker(entry: string, name: string): PeerWorker {
   const setupPosted = setupSignal();
   const options = { workerData: { setupPosted }, ...OWN_STDIO };
