@@ -5,8 +5,8 @@
 // loads the addon, calls MPI_Init_thread (MPI_THREAD_MULTIPLE), waits for its workers,
 // finalizes and exits. The addon is loaded directly, not through dist/mpi: the floor holds
 // nothing of ours but it and the transport choice mpitorrent makes before MPI_Init
-// (dist/mpi/fabrics.js: no wait for fabrics the node does not have). An ES module, as dist/main.js must be (`node dist/main.js` in a
-// "type": "module" package).
+// (dist/mpi/fabrics.js: no wait for fabrics the node does not have). An ES module, as
+// dist/main.js must be (`node dist/main.js` in a "type": "module" package).
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';

@@ -183,13 +183,17 @@ export function measuredRun(command, commandArgs, options) {
  */
 export function runJob(mpi, np, program, { cwd, env = mpi.env, timeoutMs = 300_000 }) {
   const command = [mpi.mpirun, ...mpi.oversubscribed(np), ...program];
-  if (!HAS_SETSID) return measuredRun(command[0], command.slice(1), { cwd, env, timeoutMs });
+  if (!hasSetsid()) return measuredRun(command[0], command.slice(1), { cwd, env, timeoutMs });
   const result = measuredRun('setsid', command, { cwd, env, timeoutMs });
   if (result.timedOut) killSession(result.pid);
   return result;
 }
 
-const HAS_SETSID = run('setsid', ['--version'], { timeoutMs: 5_000 }).ok;
+let setsidFound;
+/** Whether util-linux's setsid is there; asked once, by the first job. */
+function hasSetsid() {
+  return (setsidFound ??= run('setsid', ['--version'], { timeoutMs: 5_000 }).ok);
+}
 
 /** SIGKILLs every process left in a session (Linux's /proc/<pid>/stat: field 6). */
 function killSession(sessionId) {
