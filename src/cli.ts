@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 
 import { spinsFor } from './mpi/backoff.js';
-import { skipAbsentFabrics } from './mpi/fabrics.js';
 import { launcherLocalSize, launcherRank } from './mpi/launcher.js';
+import { prepareMpiEnv } from './mpi/mpi-env.js';
 import { parseCommand, USAGE, type Command } from './options.js';
 import { startupMark } from './startup-mark.js';
 import { UsageError } from './usage-error.js';
@@ -52,9 +52,9 @@ export async function main(): Promise<void> {
     speakOnce(`mpitorrent ${version}`, process.stdout);
   } else {
     const options = command.options;
-    // init() would make this choice too, but setenv while the workers read the environment is
-    // unsafe (glibc may move the table under them): make it before they start.
-    skipAbsentFabrics();
+    // The binding would set these later, but setenv while a worker starts can crash it
+    // (mpi-env.ts): set them before the workers start.
+    prepareMpiEnv();
     // A peer's workers take longer to load than MPI_Init waits for the other ranks: start them
     // first when the launcher already says this is a peer.
     const launcherSaysPeer = launcherRank() !== undefined && launcherRank() !== '0';

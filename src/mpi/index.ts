@@ -17,6 +17,7 @@ export {
 export { MpiError } from './errors.js';
 export { skipAbsentFabrics, type FabricProbe } from './fabrics.js';
 export { Message } from './message.js';
+export { prepareMpiEnv } from './mpi-env.js';
 export { Request } from './request.js';
 export { fatal, rankLabel, runMain, runWorker, watchWorker, type ExpectedError } from './run.js';
 export type { ReceivedMessage, Status } from './status.js';

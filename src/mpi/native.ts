@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 
 import { MpiError } from './errors.js';
+import { avoidUcxMemoryHooks } from './mpi-env.js';
 
 /** Completion callback of the native poller: `data` is set for received messages. */
 export type PollerCallback = (
@@ -106,13 +107,7 @@ export const addonPath = process.env.MPITORRENT_ADDON
   : join(import.meta.dirname, '../../build/Release/mpi.node');
 
 function load(): NativeAddon {
-  // UCX (MPICH's network layer) rewrites the machine code of mmap, brk and friends inside
-  // MPI_Init to watch memory events, while Node's other threads (V8's compiler and GC, the
-  // module loader) may be running that code: a segfault or a malloc deadlock in about one job
-  // of 60 here. Without the events UCX only loses its registration cache. UCX reads this when
-  // the addon loads libmpi, so the main thread must load this module before any worker does
-  // (a worker's process.env is its own copy). A value the user set wins.
-  process.env.UCX_MEM_EVENTS ??= 'no';
+  avoidUcxMemoryHooks();  // before libmpi loads, which reads it
   let addon: NativeAddon;
   try {
     // What require() does with a .node file, without node:module, which a worker would
