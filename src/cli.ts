@@ -64,6 +64,9 @@ export async function main(): Promise<void> {
     startupMark('main: workers constructed');
     const { runMain } = await import('./mpi/index.js');
     startupMark('main: mpi code loaded');
+    // MPI_Init adds environment variables: not while Node is still starting a worker.
+    await earlyWorkers?.online;
+    startupMark('main: workers online');
     await runMain(async (world) => {
       if (world.size < 2) {
         throw new UsageError(`needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`);

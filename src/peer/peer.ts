@@ -32,7 +32,8 @@ function startWorker(entry: string, name: string): PeerWorker {
     ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
     : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
   forwardStdio(worker);
-  return { worker, setupPosted, exited: watchWorker(worker, name) };
+  const online = new Promise<void>((resolve) => worker.once('online', resolve));
+  return { worker, setupPosted, exited: watchWorker(worker, name), online };
 }
 
 export interface PeerWorker {
@@ -40,19 +41,26 @@ export interface PeerWorker {
   /** What the worker waits on for its setup (worker-start.ts). */
   setupPosted: Int32Array;
   exited: Promise<void>;
+  /** Resolves once Node has started the worker and it runs JavaScript (mpi-env.ts says why). */
+  online: Promise<void>;
 }
 
 export interface PeerWorkers {
   download: PeerWorker;
   upload: PeerWorker;
+  /** Resolves once both are online: Node no longer reads the environment for them. */
+  online: Promise<void>;
 }
 
-/** Starts both workers; they load while the main thread goes on, and wait for their setup. */
+/**
+ * Starts both workers; they load while the main thread goes on, and wait for their setup.
+ * Before MPI_Init, wait until they are online: MPI_Init changes the environment, which Node
+ * reads while it starts a worker.
+ */
 export function startPeerWorkers(): PeerWorkers {
-  return {
-    download: startWorker('download.worker', 'download worker'),
-    upload: startWorker('upload.worker', 'upload worker'),
-  };
+  const download = startWorker('download.worker', 'download worker');
+  const upload = startWorker('upload.worker', 'upload worker');
+  return { download, upload, online: Promise.all([download.online, upload.online]).then(() => undefined) };
 }
 
 async function awaitReady(world: Communicator): Promise<Ready> {
