@@ -32,8 +32,7 @@ function startWorker(entry: string, name: string): PeerWorker {
     ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
     : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
   forwardStdio(worker);
-  const online = new Promise<void>((resolve) => worker.once('online', resolve));
-  return { worker, setupPosted, exited: watchWorker(worker, name), online };
+  return { worker, setupPosted, exited: watchWorker(worker, name) };
 }
 
 export interface PeerWorker {
@@ -41,14 +40,12 @@ export interface PeerWorker {
   /** What the worker waits on for its setup (worker-start.ts). */
   setupPosted: Int32Array;
   exited: Promise<void>;
-  /** Resolves once Node has started the worker and it runs JavaScript (mpi-env.ts says why). */
-  online: Promise<void>;
 }
 
 export interface PeerWorkers {
   download: PeerWorker;
   upload: PeerWorker;
-  /** Resolves once both are online: Node no longer reads the environment for them. */
+  /** Resolves once both run JavaScript: Node no longer reads the environment for them. */
   online: Promise<void>;
 }
 
@@ -60,7 +57,8 @@ export interface PeerWorkers {
 export function startPeerWorkers(): PeerWorkers {
   const download = startWorker('download.worker', 'download worker');
   const upload = startWorker('upload.worker', 'upload worker');
-  return { download, upload, online: Promise.all([download.online, upload.online]).then(() => undefined) };
+  const online = ({ worker }: PeerWorker) => new Promise((resolve) => worker.once('online', resolve));
+  return { download, upload, online: Promise.all([online(download), online(upload)]).then(() => undefined) };
 }
 
 async function awaitReady(world: Communicator): Promise<Ready> {
