@@ -97,8 +97,8 @@ export function checkBuilt({ entry = 'dist/main.js', sources = 'src' } = {}) {
   if (!existsSync(addonFile)) fail(`no addon at ${addonFile}: run \`npm run build\` first`);
   const built = path.join(root, entry);
   if (!existsSync(built)) fail(`no ${entry}: run \`npm run build:ts\` first`);
-  if (entry === 'dist/main.js' && /^import .* from '\.\/code-cache\.js';$/m.test(readFileSync(built, 'utf8'))) {
-    process.stderr.write('warning: dist/main.js is tsc\'s, not the bundle (src/bundle.mjs): ' +
+  if (entry === 'dist/main.js' && /^import .* from '\.\/launch\/code-cache\.js';$/m.test(readFileSync(built, 'utf8'))) {
+    process.stderr.write('warning: dist/main.js is tsc\'s, not the bundle (src/launch/bundle.mjs): ' +
       'run `npm run build:ts` to measure what `npm ci` builds\n');
   }
   const staleSources = newerThan(path.join(root, sources), statSync(built).mtimeMs);

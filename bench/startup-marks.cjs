@@ -2,7 +2,7 @@
 //   MPITORRENT_STARTUP_MARKS=DIR node --require bench/startup-marks.cjs dist/main.js
 // Records, for each thread, when (epoch ms) and at what CPU cost it reached:
 //   - "thread: first line": this preload, the first code Node runs for us in the thread;
-//   - every mark of the program: it calls globalThis.mpitorrentStartupMark?.(step) (src/startup-mark.ts),
+//   - every mark of the program: it calls globalThis.mpitorrentStartupMark?.(step) (src/launch/startup-mark.ts),
 //     which this preload installs; without it a mark costs one optional call;
 //   - the addon's dlopen, MPI_Init_thread and MPI_Finalize (wrapped here: src/mpi stays as is);
 //   - "thread: exit".

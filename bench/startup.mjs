@@ -4,7 +4,7 @@
 //
 // Each variant runs as `mpirun node --require bench/startup-marks.cjs <program>`; the preload
 // records, in every thread, the thread's first line, each start-up mark of the program
-// (dist/main.js marks its steps through src/startup-mark.ts: a no-op without the preload), the
+// (dist/main.js marks its steps through src/launch/startup-mark.ts: a no-op without the preload), the
 // addon's dlopen, MPI_Init_thread, MPI_Finalize and the exit, with this thread's CPU time
 // (/proc/thread-self/schedstat) and the process's (process.cpuUsage()). Plain runs of the same
 // jobs, without the preload, interleaved, give the whole mpirun's wall and CPU.

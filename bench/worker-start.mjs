@@ -2,7 +2,7 @@
 // What a worker thread's start costs in Node, outside MPI, by entry format and Worker options:
 // wall time from `new Worker` to the worker's first line, and the worker thread's own CPU time
 // until then (/proc/thread-self/schedstat), medians of interleaved rounds. It backs the choices
-// of src/bundle.mjs (CommonJS worker bundles) and of the Worker options in src/peer/peer.ts
+// of src/launch/bundle.mjs (CommonJS worker bundles) and of the Worker options in src/peer/peer.ts
 // (none). Usage: node bench/worker-start.mjs [--rounds=N]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -18,6 +18,7 @@ import { describeFsError } from './fs-reason.js';
 import { InputError } from './input-error.js';
 import { quote } from './quote.js';
 import { checkRank } from './rank.js';
+import { segmentLabel } from './segment-label.js';
 import { tokenize, type Token } from './tokenize.js';
 
 export interface OwnedFile {
@@ -118,7 +119,7 @@ class InputParser {
           : '';
         this.fail(
           token.line,
-          `hash ${quote(token.text)} of ${name} segment ${hashes.length + 1} is not 32 hex characters${hint}`,
+          `hash ${quote(token.text)} of ${name} segment ${segmentLabel(hashes.length)} is not 32 hex characters${hint}`,
         );
       }
       hashes.push(token.text);

@@ -1,5 +1,5 @@
 /** Communicators: point-to-point on bytes, matched probes, requests, collectives. */
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from './clock.js';
 import { Backoff } from './backoff.js';
 import { ANY_SOURCE, ANY_TAG } from './constants.js';
 import { MpiError } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-import { bundled } from '../bundled.js';
+import { bundled } from '../launch/bundled.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { readInput, type PeerInput } from '../io/input.js';
 import { InputError } from '../io/input-error.js';
@@ -14,9 +14,9 @@ import { decode, encode } from '../protocol/codec.js';
 import type { Message, Ready } from '../protocol/messages.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
-import type { Options } from '../options.js';
-import { startupMark } from '../startup-mark.js';
-import { UsageError } from '../usage-error.js';
+import type { Options } from '../commands/course-options.js';
+import { startupMark } from '../launch/startup-mark.js';
+import { UsageError } from '../errors/usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './setup.js';
 import type { DownloadSetup, UploadSetup } from './worker-setup.js';
@@ -59,6 +59,20 @@ export function startPeerWorkers(): PeerWorkers {
   const upload = startWorker('upload.worker', 'upload worker');
   const online = ({ worker }: PeerWorker) => new Promise((resolve) => worker.once('online', resolve));
   return { download, upload, online: Promise.all([online(download), online(upload)]).then(() => undefined) };
+}
+
+/** A peer whose workers are online and wait for their setup. */
+export interface StartedPeer {
+  /** This rank's part of the job, once MPI is up. */
+  run(world: Communicator, options: Options): Promise<void>;
+}
+
+/** Starts a peer's workers and resolves once they are online, ready for MPI_Init. */
+export async function startPeer(): Promise<StartedPeer> {
+  const workers = startPeerWorkers();
+  startupMark('main: workers constructed');
+  await workers.online;
+  return { run: (world, options) => runPeer(world, options, workers) };
 }
 
 async function awaitReady(world: Communicator): Promise<Ready> {

@@ -5,7 +5,7 @@ import { Outbox } from '../protocol/outbox.js';
 import { seededRandom } from '../protocol/random.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
-import { startupMark } from '../startup-mark.js';
+import { startupMark } from '../launch/startup-mark.js';
 import { rejectMalformed } from '../warnings.js';
 import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';

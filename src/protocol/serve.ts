@@ -1,5 +1,5 @@
 /** Runs one role on this thread over a transport until the role is done. */
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../mpi/clock.js';
 import { deliver } from './deliver.js';
 import type { MalformedHandler, Role } from './role.js';
 import type { Tag } from './tags.js';

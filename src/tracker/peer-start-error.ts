@@ -1,13 +1,14 @@
 /** A peer could not start (bad input, unwritable output folder); reported by the tracker. */
-export class PeerStartError extends Error {
+import { ExpectedError } from '../errors/exit-status.js';
+
+export class PeerStartError extends ExpectedError {
+  /** The peer's own status for its problem, as it sent it. */
   readonly exitCode: number;
   /** The peer at fault: the report names it, not the tracker. */
-  readonly rank: number;
+  declare readonly rank: number;
 
   constructor(rank: number, message: string, exitCode: number) {
-    super(message);
-    this.name = 'PeerStartError';
-    this.rank = rank;
+    super(message, { rank });
     this.exitCode = exitCode;
   }
 }

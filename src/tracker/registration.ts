@@ -3,6 +3,7 @@
  * can see: the same file with different hashes at two owners, and wanted files nobody owns.
  */
 import { InputError } from '../io/input-error.js';
+import { segmentLabel } from '../io/segment-label.js';
 import type { FileInfo, Register } from '../protocol/messages.js';
 import { TrackedFile } from './swarm.js';
 
@@ -10,13 +11,13 @@ import { TrackedFile } from './swarm.js';
 export type PeerInputError = InputError & { rank: number };
 
 function peerInputError(rank: number, path: string, line: number, detail: string): PeerInputError {
-  return Object.assign(new InputError(path, line, detail), { rank });
+  return new InputError(path, line, detail, { rank }) as PeerInputError;
 }
 
 function firstDifference(a: readonly string[], b: readonly string[]): string {
   if (a.length !== b.length) return `${b.length} segments instead of ${a.length}`;
   const index = a.findIndex((hash, i) => hash !== b[i]);
-  return `segment ${index + 1} has hash ${b[index]} instead of ${a[index]}`;  // counted from 1, as in the input
+  return `segment ${segmentLabel(index)} has hash ${b[index]} instead of ${a[index]}`;
 }
 
 export interface Catalogue {

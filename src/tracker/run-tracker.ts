@@ -7,12 +7,12 @@ import { writeFully } from '../io/write-fully.js';
 import { removeStaleTemporaries, writeWhole } from '../io/write-whole.js';
 
 import type { Communicator } from '../mpi/index.js';
-import type { Options } from '../options.js';
+import type { Options } from '../commands/course-options.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import { rejectMalformed, warn } from '../warnings.js';
 import { collectStats, summary } from './stats.js';
 import { Tracker } from './tracker.js';

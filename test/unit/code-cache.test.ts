@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import test from 'ava';
 
-import { codeCacheEnabled, runWithCodeCache } from '../../src/code-cache.js';
+import { codeCacheEnabled, runWithCodeCache } from '../../src/launch/code-cache.js';
 import { startTsWorker } from '../mpi/fixtures/lib/ts-worker.js';
 
 interface Outcome { cache: string; exports: unknown; saved: boolean; error?: string }

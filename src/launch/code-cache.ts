@@ -7,10 +7,11 @@
  * as usual, and a thread can save a new cache as it ends, with everything it compiled by then
  * (the thread that compiled the most wins). MPITORRENT_CODE_CACHE=off turns it off.
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Script } from 'node:vm';
+
+import { writeWhole } from '../io/write-whole.js';
 
 /** What became of the cache: used, not fitting this source or this node, absent, or turned off. */
 export type CacheUse = 'used' | 'rejected' | 'missing' | 'off';
@@ -112,19 +113,16 @@ function saveIfLarger(path: string, data: Buffer): boolean {
   } catch {
     // No cache yet.
   }
-  return data.length > present && writeWhole(path, data);
+  return data.length > present && saveWhole(path, data);
 }
 
 // A cache is an optimization: a folder that cannot take it (read-only install) is no error.
 // Written whole or not at all, so a reader never takes a half-written cache.
-function writeWhole(path: string, data: Buffer): boolean {
-  const temporary = `${path}.${process.pid}.${threadId}.tmp`;
+function saveWhole(path: string, data: Buffer): boolean {
   try {
-    writeFileSync(temporary, data, { flag: 'wx' });
-    renameSync(temporary, path);
+    writeWhole(dirname(path), basename(path), 'v8-cache', data);
     return true;
   } catch {
-    rmSync(temporary, { force: true });
     return false;
   }
 }

@@ -1,10 +1,10 @@
 /** The command line of `mpirun -np N node dist/main.js [options]`. Pure: no MPI, no I/O. */
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_BACKOFF, type BackoffOptions } from './mpi/backoff.js';
-import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from './peer/download.js';
-import type { Faults } from './peer/faults.js';
-import { UsageError } from './usage-error.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '../mpi/backoff.js';
+import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../peer/download.js';
+import type { Faults } from '../peer/faults.js';
+import { UsageError } from '../errors/usage-error.js';
 
 export interface Options {
   inputDir: string;

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');  // src/ is one below the root
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');  // this file is in src/launch/
 const src = path.join(root, 'src');
 const dist = path.join(root, 'dist');
 

@@ -1,9 +1,9 @@
 import test from 'ava';
 
 import { DEFAULT_BACKOFF } from '../../src/mpi/backoff.js';
-import { parseCommand, USAGE, type Options } from '../../src/options.js';
+import { parseCommand, USAGE, type Options } from '../../src/commands/course-options.js';
 import { DEFAULT_DOWNLOAD_OPTIONS } from '../../src/peer/download.js';
-import { UsageError } from '../../src/usage-error.js';
+import { UsageError } from '../../src/errors/usage-error.js';
 
 function options(argv: string[]): Options {
   const command = parseCommand(argv, { randomSeed: () => 1234 });
