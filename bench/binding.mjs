@@ -386,7 +386,7 @@ function evaluateTargets(pingPong, waiting) {
   return targets;
 }
 
-/** Which strategy did best on each count (the choice, with its trade-offs, is in the README). */
+/** Which strategy did best on each count (the choice: docs/decisions/001-waiting-strategies.md). */
 function bestStrategies(waiting) {
   const measured = waiting.filter((r) => !r.error && r.roundTrip);
   const lowest = (np, value) => measured.filter((r) => r.np === np)

@@ -28,9 +28,9 @@ const scenarioName = option('scenario') ?? 'startup7';
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not ${option('runs')}`);
 
 const preload = path.join(benchDir, 'startup-marks.cjs');
-// Runs with --variant (node flags, other builds) keep their own file.
+// Runs with --variant (node flags, other builds) keep their own file, which git ignores.
 const resultsFile = path.join(benchDir, 'results',
-  `startup-${scenarioName}${args.some((arg) => arg.startsWith('--variant=')) ? '-variants' : ''}.json`);
+  `startup-${scenarioName}${args.some((arg) => arg.startsWith('--variant=')) ? '-variants.tmp' : '.json'}`);
 
 const mpi = detectMpi();
 checkBuilt();

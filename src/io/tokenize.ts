@@ -13,7 +13,7 @@ const SEPARATORS = /[ \t\v\f]+/;
 /**
  * Splits a text into words, remembering each word's line. Native splits rather than a loop over
  * characters: an input is read once, by code that has not run yet, and V8's interpreter takes
- * ~0.1 µs a character (bench/README.md).
+ * ~0.1 us a character (docs/decisions/006-cold-code-not-messages.md).
  */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the program's entries into one file each, after tsc has built dist/
 // (`npm run build:ts`). A thread that loads one file instead of 15 to 40 modules starts faster:
-// bench/README.md has the numbers.
+// docs/decisions/003-bundles-with-esbuild.md has the numbers.
 //   dist/main.js                   the entry, ESM (`node dist/main.js` in a "type": "module"
 //                                  package): runs dist/cli.cjs with V8's code cache
 //                                  (<bundle>.tracker.v8-cache, .peer.v8-cache); tsc's

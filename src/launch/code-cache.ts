@@ -2,7 +2,8 @@
  * Runs a CommonJS bundle with V8's code cache, kept next to it as `<bundle>.v8-cache`. A thread
  * that finds the cache skips parsing and compiling the functions an earlier run used: in a
  * short job that is a third of a worker's CPU, paid again by every worker of every rank
- * (bench/README.md). The cache is checked against the bundle's build (size and modification
+ * (docs/decisions/004-v8-code-cache.md). The cache is checked against the bundle's build
+ * (size and modification
  * time) and by V8 against its own version and flags; when it does not fit, the bundle compiles
  * as usual, and a thread can save a new cache as it ends, with everything it compiled by then
  * (the thread that compiled the most wins). MPITORRENT_CODE_CACHE=off turns it off.

@@ -1,7 +1,7 @@
 /**
  * How a thread waits for MPI without blocking inside it: poll, spin a little, then sleep in
  * growing steps. Open MPI's blocking calls spin and burn a core; a thread sleeping here costs
- * almost nothing and can still be terminated. Measured in bench/README.md.
+ * almost nothing and can still be terminated. Measured in docs/decisions/001-waiting-strategies.md.
  */
 export interface BackoffOptions {
   /** Empty polls before the first sleep. */
@@ -15,7 +15,7 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   // ~250 us of polling: longer than the shortest real sleep (Atomics.wait(10 us) takes ~63 us
   // here), so two threads in request/reply do not fall into step, each sleeping once per
-  // message (bench/README.md).
+  // message (docs/decisions/001-waiting-strategies.md).
   spins: 1000,
   sleepStartUs: 10,
   sleepCapUs: 1000,
@@ -25,7 +25,8 @@ export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
  * Empty polls before sleeping, for `pollingThreads` threads polling on a node of `cores` cores
  * (unknown: assumed to have a core each). Spinning pays only when every polling thread has a
  * core of its own; on an oversubscribed node a spinning thread takes the core from the one that
- * would send what it waits for, and Open MPI then yields in every empty probe (bench/README.md).
+ * would send what it waits for, and Open MPI then yields in every empty probe
+ * (docs/decisions/005-no-spinning-when-oversubscribed.md).
  */
 export function spinsFor(pollingThreads: number | undefined, cores: number): number {
   return pollingThreads !== undefined && pollingThreads > cores ? 0 : DEFAULT_BACKOFF.spins;

@@ -2,7 +2,8 @@
  * Open MPI's transport choice on a node without a high-speed fabric. By default every rank opens
  * the `cm` PML, which loads the Omni-Path and InfiniPath libraries only to find that they cannot
  * run, and both sleep while they start: ~0.2 s of idle wall time in MPI_Init, every job, on
- * Debian's and Ubuntu's Open MPI (bench/README.md). Without a fabric Open MPI settles on `ob1`
+ * Debian's and Ubuntu's Open MPI (docs/decisions/012-open-mpi-ob1-without-fabric.md). Without a
+ * fabric Open MPI settles on `ob1`
  * anyway; naming it up front skips the wait. MPICH reads no OMPI_ variables.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -2,7 +2,8 @@
  * The environment variables the binding sets for MPI, and when that is safe. glibc's setenv can
  * move the table of variables and free the old one while another thread is walking it in
  * getenv, and that thread then crashes. Node walks it while it starts a worker, and MPI_Init
- * adds variables too (Open MPI: three): a peer died so, rarely (bench/README.md). So a program
+ * adds variables too (Open MPI: three): a peer died so, rarely
+ * (docs/decisions/013-setenv-race-mpi-init-after-online.md). So a program
  * sets these before it starts any worker, and starts MPI only once its workers are running
  * JavaScript (their 'online' event).
  */

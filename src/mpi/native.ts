@@ -111,7 +111,8 @@ function load(): NativeAddon {
   let addon: NativeAddon;
   try {
     // What require() does with a .node file, without node:module, which a worker would
-    // otherwise load for this alone (~0.2 ms with node:url, bench/README.md).
+    // otherwise load for this alone (~0.2 ms with node:url,
+    // docs/decisions/008-lean-worker-modules.md).
     const module = { exports: {} as unknown };
     process.dlopen(module, addonPath);
     addon = module.exports as NativeAddon;

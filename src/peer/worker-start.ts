@@ -2,7 +2,8 @@
  * How a peer's main thread hands a worker its setup: a message, then a word of shared memory
  * that the worker waits on. The worker takes the message with receiveMessageOnPort, so it never
  * starts its event loop's message machinery for it (a 'message' listener costs a worker ~0.6 ms
- * of CPU, bench/README.md). Waiting in Atomics.wait is not waiting inside MPI: the thread can
+ * of CPU, docs/decisions/010-worker-setup-through-atomics.md). Waiting in Atomics.wait is not
+ * waiting inside MPI: the thread can
  * still be terminated, and process.exit and MPI_Abort end it.
  */
 import { parentPort, receiveMessageOnPort, workerData, type Worker } from 'node:worker_threads';

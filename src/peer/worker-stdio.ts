@@ -1,7 +1,8 @@
 /**
  * A worker's stdout and stderr, carried to this process's by hand. Left to Node, they are piped
  * into the main thread's process.stdout and process.stderr, and creating those (a socket each,
- * since mpirun hands every rank pipes) costs a peer ~1.5 ms of CPU (bench/README.md). Our own
+ * since mpirun hands every rank pipes) costs a peer ~1.5 ms of CPU
+ * (docs/decisions/007-worker-stdio-by-hand.md). Our own
  * lines never take that path (they go out with writeSync); this carries what Node itself prints
  * in a worker, such as its warnings.
  */

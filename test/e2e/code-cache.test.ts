@@ -1,7 +1,8 @@
 /**
  * V8's code caches of the bundled build: a run leaves one for the tracker's main thread, one for
  * the peers' main threads and one for each worker; the next run uses them and leaves them as
- * they are. They are what keeps each thread from compiling our code again (bench/README.md).
+ * they are. They are what keeps each thread from compiling our code again
+ * (docs/decisions/004-v8-code-cache.md).
  */
 import test from 'ava';
 import { existsSync, rmSync, statSync } from 'node:fs';

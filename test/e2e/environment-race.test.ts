@@ -2,7 +2,8 @@
  * No rank changes its environment while Node is starting one of its workers. glibc's setenv may
  * free the table of variables that a concurrent getenv is walking, and Node walks it while it
  * starts a worker: a peer segfaulted so when MPI_Init (which adds variables) ran beside its
- * workers' start (bench/README.md). The crash needs unlucky timing; its cause is an order, which
+ * workers' start (docs/decisions/013-setenv-race-mpi-init-after-online.md). The crash needs
+ * unlucky timing; its cause is an order, which
  * test/fixtures/env-watch.c records in every rank of a real job.
  */
 import test from 'ava';
