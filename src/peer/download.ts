@@ -6,7 +6,7 @@
  * tracker it is done. Bad data is reported and, after a few strikes, its sender avoided;
  * unanswered requests are asked again elsewhere.
  */
-import type { FileInfo, Message, RankCount, Segments, Swarm } from '../protocol/messages.js';
+import { rankCounts, type FileInfo, type Message, type Segments, type Swarm } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { Random } from '../protocol/random.js';
@@ -15,7 +15,7 @@ import { TRACKER_RANK, Tag } from '../protocol/tags.js';
 import { FileDownload, SegmentState } from './file-download.js';
 import { OwedAnswers } from './owed-answers.js';
 import type { PayloadScheme } from './payload.js';
-import { SourceLoads } from './picker.js';
+import { SourceLoads } from './source-loads.js';
 import type { SegmentStore } from './store.js';
 import { StalledDownloadError } from './stalled-download-error.js';
 
@@ -79,10 +79,6 @@ const keyOf = (fileId: number, segment: number): number => fileId * 0x1_0000_000
 
 function increment(counts: Map<number, number>, rank: number): void {
   counts.set(rank, (counts.get(rank) ?? 0) + 1);
-}
-
-function rankCounts(counts: ReadonlyMap<number, number>): RankCount[] {
-  return [...counts].sort(([a], [b]) => a - b).map(([rank, count]) => ({ rank, count }));
 }
 
 export class Download implements Role {

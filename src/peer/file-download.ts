@@ -97,10 +97,6 @@ export class FileDownload {
     if (!this.excluded.has(rank)) this.#changeUsable(segment, -1);
   }
 
-  usableHolders(segment: number): number {
-    return this.#usableHolders[segment]!;
-  }
-
   /** A segment leaves the queue to be asked for. */
   markRequested(segment: number): void {
     this.queue.remove(segment);

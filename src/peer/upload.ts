@@ -3,7 +3,7 @@
  * (owned, or downloaded so far), refuses the rest explicitly, counts what it served, and
  * reports to the tracker when told to stop.
  */
-import type { Message, SegmentPayload, SegmentRequest } from '../protocol/messages.js';
+import { rankCounts, type Message, type SegmentPayload, type SegmentRequest } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { Role } from '../protocol/role.js';
@@ -119,7 +119,7 @@ export class Upload implements Role {
     this.#done = true;
     this.#context.outbox.send(TRACKER_RANK, Tag.Tracker, {
       type: 'upload-stats',
-      servedTo: [...this.servedTo].sort(([a], [b]) => a - b).map(([rank, count]) => ({ rank, count })),
+      servedTo: rankCounts(this.servedTo),
       refused: this.refused,
       messagesSent: this.#context.outbox.sent + 1,
     });

@@ -129,6 +129,11 @@ export interface RankCount {
   count: number;
 }
 
+/** Counts by rank as a message carries them: in order of rank. */
+export function rankCounts(counts: ReadonlyMap<number, number>): RankCount[] {
+  return [...counts].sort(([a], [b]) => a - b).map(([rank, count]) => ({ rank, count }));
+}
+
 /**
  * Download → tracker: every wanted file is complete and every request answered.
  * Layout: (u32 rank, u32 count)[] downloadsBySource | (u32 rank, u32 count)[] badBySource |

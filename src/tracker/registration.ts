@@ -5,7 +5,7 @@
 import { InputError } from '../io/input-error.js';
 import { segmentLabel } from '../io/segment-label.js';
 import type { FileInfo, Register } from '../protocol/messages.js';
-import { TrackedFile } from './swarm.js';
+import { TrackedFile } from './tracked-file.js';
 
 /** An input error found by the tracker but belonging to a peer's file. */
 export type PeerInputError = InputError & { rank: number };

@@ -12,7 +12,7 @@ import type { Role } from '../protocol/role.js';
 import { Tag } from '../protocol/tags.js';
 import { PeerStartError } from './peer-start-error.js';
 import { catalogue, filesOf, type Catalogue } from './registration.js';
-import type { TrackedFile } from './swarm.js';
+import type { TrackedFile } from './tracked-file.js';
 
 export interface TrackerOptions {
   /** Bad-data reports against a sender before it stops being offered for that file. */

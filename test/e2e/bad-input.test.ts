@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { describeRun } from '../helpers/mpirun.js';
 import { freshDir, listFiles, mainCommand, ownLines, removeDir, runExclusive } from '../helpers/scenario.js';
+import { writeInputs } from '../scenarios/generate.js';
 
 /** A valid, distinct hash per number. */
 const hash = (n: number): string => n.toString(16).padStart(32, '0');
@@ -130,7 +131,7 @@ const LIMIT_MS = 10_000;
 
 test('the base scenario is valid (so each failure below comes from its one change)', async (t) => {
   const dir = freshDir('bad-input');
-  for (const [rank, text] of Object.entries(BASE)) writeFileSync(join(dir, `in${rank}.txt`), text);
+  writeInputs(Object.entries(BASE).map(([rank, text]) => ({ rank, text })), dir);
   const result = await runExclusive(4, mainCommand(['--quiet']), { cwd: dir, timeoutMs: 30_000 });
   t.is(result.code, 0, describeRun(result));
   t.deepEqual(listFiles(dir), ['client1_f2', 'client2_f1', 'client3_f1', 'client3_f2', 'in1.txt', 'in2.txt', 'in3.txt']);

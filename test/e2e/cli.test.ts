@@ -4,11 +4,12 @@
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describeRun, REPO_ROOT } from '../helpers/mpirun.js';
 import { freshDir, listFiles, mainCommand, ownLines, removeDir, runExclusive } from '../helpers/scenario.js';
+import { writeInputs } from '../scenarios/generate.js';
 
 const NP = 4;
 const LIMIT_MS = 10_000;
@@ -16,7 +17,7 @@ const LIMIT_MS = 10_000;
 /** Runs main.js with `args` at `np` ranks in a fresh folder holding valid inputs. */
 async function run(args: string[], np = NP) {
   const dir = freshDir('cli');
-  for (let rank = 1; rank < np; rank++) writeFileSync(join(dir, `in${rank}.txt`), '0\n0\n');
+  writeInputs(Array.from({ length: np - 1 }, (_, i) => ({ rank: i + 1, text: '0\n0\n' })), dir);
   const result = await runExclusive(np, mainCommand(args), { cwd: dir, timeoutMs: 30_000 });
   const files = listFiles(dir);
   removeDir(dir);

@@ -22,7 +22,7 @@ import { basename, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { isRunning } from '../../src/io/write-whole.js';
-import { expectedOutputs, outputText, type Scenario } from '../scenarios/generate.js';
+import { expectedOutputs, outputText, writeInputs, type Scenario } from '../scenarios/generate.js';
 import { describeRun, REPO_ROOT, runMpi, type RunOptions, type RunResult } from './mpirun.js';
 
 /** The built command under test. */
@@ -230,7 +230,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
   const outputDir = split ? join(dir, 'out') : dir;
   mkdirSync(inputDir, { recursive: true });
   mkdirSync(outputDir, { recursive: true });
-  for (const peer of scenario.peers) writeFileSync(join(inputDir, `in${peer.rank}.txt`), peer.text);
+  writeInputs(scenario.peers, inputDir);
 
   // The program's random choices follow the scenario's seed unless the test sets one.
   const seed = options.args?.includes('--seed') ? [] : ['--seed', String(scenario.seed)];

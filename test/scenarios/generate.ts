@@ -422,8 +422,8 @@ export function wantedSegments(scenario: Scenario): number {
 }
 
 /** Writes in<R>.txt for every peer into `dir` (which must exist). */
-export function writeInputs(scenario: Scenario, dir: string): void {
-  for (const peer of scenario.peers) writeFileSync(join(dir, `in${peer.rank}.txt`), peer.text);
+export function writeInputs(peers: readonly { rank: number | string; text: string }[], dir: string): void {
+  for (const peer of peers) writeFileSync(join(dir, `in${peer.rank}.txt`), peer.text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,7 +464,7 @@ function cli(argv: string[]): number {
     console.error(`generate: ${dir} already holds ${stale.length} in*.txt files; choose an empty folder`);
     return 1;
   }
-  writeInputs(scenario, dir);
+  writeInputs(scenario.peers, dir);
   const summary = {
     preset: scenario.preset,
     seed: scenario.seed,

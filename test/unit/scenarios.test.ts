@@ -112,7 +112,7 @@ test('the checker accepts a right result and names every kind of wrong one', (t)
   const scenario: Scenario = generateScenario('course', 1);
   const dir = freshDir('checker');
   t.teardown(() => removeDir(dir));
-  writeInputs(scenario, dir);
+  writeInputs(scenario.peers, dir);
   const outputs = expectedOutputs(scenario);
   t.true(outputs.length >= 2);
   for (const output of outputs) writeFileSync(join(dir, output.name), outputText(output.hashes));

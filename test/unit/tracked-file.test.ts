@@ -2,7 +2,7 @@ import test from 'ava';
 
 import { Bitfield } from '../../src/protocol/bitfield.js';
 import { HolderChange, type HolderUpdate } from '../../src/protocol/messages.js';
-import { TrackedFile } from '../../src/tracker/swarm.js';
+import { TrackedFile } from '../../src/tracker/tracked-file.js';
 
 const hashes = (count: number): string[] => Array.from({ length: count }, (_, i) => i.toString(16).padStart(32, '0'));
 
