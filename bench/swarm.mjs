@@ -388,7 +388,7 @@ process.stdout.write(`\nTargets: above the Node floor, ${aboveFloorTarget}; ` +
   `Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`);
 
 mkdirSync(path.dirname(resultsFile), { recursive: true });
-const strip = ({ prepare, expected, folder, ...rest }) => ({ ...rest, folder: path.relative(root, folder) });
+const strip = ({ prepare: _prepare, expected: _expected, folder, ...rest }) => ({ ...rest, folder: path.relative(root, folder) });
 writeFileSync(resultsFile, JSON.stringify({
   benchmark: 'swarm',
   date: startedAt.toISOString(),

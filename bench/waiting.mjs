@@ -81,8 +81,6 @@ function makeReceive(strategy, comm) {
   }
 }
 
-const settle = (value) => (value instanceof Promise ? value : Promise.resolve(value));
-
 /** Waits for messages on `tag`, answers pings, returns at the stop message. */
 async function respond(receive, comm, tag) {
   const pong = Buffer.from([PONG]);

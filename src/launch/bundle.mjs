@@ -84,6 +84,7 @@ async function bundle(entry, outfile, format, external = []) {
  */
 async function requireAscii(file) {
   const lines = (await readFile(file, 'utf8')).split('\n');
+  // eslint-disable-next-line no-control-regex -- beyond ASCII: the range starts at NUL on purpose
   const at = lines.findIndex((line) => /[^\x00-\x7f]/.test(line));
   if (at >= 0) {
     throw new Error(`${path.relative(root, file)} line ${at + 1} is not ASCII (a comment in src/?): ${lines[at].trim()}`);

@@ -46,12 +46,10 @@ export class TrafficNetwork extends MemoryNetwork {
   }
 
   override attach(rank: number, tag: Tag, role: Role): void {
-    const traffic = this.traffic;
-    const network = this;
     super.attach(rank, tag, {
       start: (now) => role.start(now),
-      handle(source, message, now) {
-        traffic.push({ kind: 'deliver', source, dest: rank, tag, message, at: network.now });
+      handle: (source, message, now) => {
+        this.traffic.push({ kind: 'deliver', source, dest: rank, tag, message, at: this.now });
         role.handle(source, message, now);
       },
       tick: (now) => role.tick(now),
