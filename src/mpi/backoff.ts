@@ -35,7 +35,6 @@ export class Backoff {
   readonly options: Readonly<BackoffOptions>;
   #idle = 0;
   #sleepUs: number;
-  #slept = false;
   readonly #cell = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: Partial<BackoffOptions> = {}) {
@@ -47,23 +46,13 @@ export class Backoff {
   reset(): void {
     this.#idle = 0;
     this.#sleepUs = this.options.sleepStartUs;
-    this.#slept = false;
-  }
-
-  /** True right after a sleep (Open MPI's ob1 then needs one more probe to match). */
-  get slept(): boolean {
-    return this.#slept;
   }
 
   /** One idle step: returns at once while spinning, else sleeps at most `limitUs`. */
   pause(limitUs = Infinity): void {
-    if (++this.#idle <= this.options.spins) {
-      this.#slept = false;
-      return;
-    }
+    if (++this.#idle <= this.options.spins) return;
     const sleepUs = Math.min(this.#sleepUs, limitUs);
     if (sleepUs > 0) Atomics.wait(this.#cell, 0, 0, sleepUs / 1000);
     this.#sleepUs = Math.min(this.#sleepUs * 2, this.options.sleepCapUs);
-    this.#slept = true;
   }
 }
