@@ -51,6 +51,9 @@ export const libraryVersion = (): string => native.libraryVersion();
 /** The MPI standard version the library implements: [major, minor]. */
 export const version = (): [number, number] => native.version();
 
+/** The largest tag this MPI accepts (the MPI_TAG_UB attribute; at least 32767). */
+export const tagUpperBound = (): number => native.tagUpperBound();
+
 /** MPI_Abort on COMM_WORLD: ends every rank of the job with `code`. */
 export function abort(code = 1): never {
   return COMM_WORLD.abort(code);

@@ -16,7 +16,12 @@ export interface ReceivedMessage extends Status {
 
 const block = native.status;
 
+/** The size in bytes of the message the last native receive or probe of this thread saw. */
+export function lastCount(): number {
+  return block[2]!;
+}
+
 /** Reads the status the last native receive or probe of this thread wrote. */
 export function lastStatus(): Status {
-  return { source: block[0]!, tag: block[1]!, count: block[3]! };
+  return { source: block[0]!, tag: block[1]!, count: block[2]! };
 }
