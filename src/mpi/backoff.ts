@@ -12,6 +12,7 @@ export interface BackoffOptions {
   sleepCapUs: number;
 }
 
+/** The Backoff a thread gets when given none. */
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   // ~250 us of polling: longer than the shortest real sleep (Atomics.wait(10 us) takes ~63 us
   // here), so two threads in request/reply do not fall into step, each sleeping once per
@@ -31,7 +32,12 @@ export function spinsFor(pollingThreads: number | undefined, cores: number): num
   return pollingThreads !== undefined && pollingThreads > cores ? 0 : DEFAULT_BACKOFF.spins;
 }
 
+/**
+ * One thread's waiting state: call pause() after each empty poll and reset() when something
+ * arrived. Communicator.waitMessage uses one; keep one per loop to keep its state.
+ */
 export class Backoff {
+  /** The settings in use (DEFAULT_BACKOFF with the constructor's overrides). */
   readonly options: Readonly<BackoffOptions>;
   #idle = 0;
   #sleepUs: number;

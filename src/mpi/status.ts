@@ -1,9 +1,11 @@
 /** What a receive or probe tells about a message. */
 import { native } from './native.js';
 
+/** What MPI says about a message received or probed. */
 export interface Status {
   /** The sender's rank. */
   readonly source: number;
+  /** The message's tag. */
   readonly tag: number;
   /** The message's size in bytes. */
   readonly count: number;
@@ -11,6 +13,7 @@ export interface Status {
 
 /** A message received into a fresh buffer. */
 export interface ReceivedMessage extends Status {
+  /** The message's bytes, in a Buffer of exactly its size. */
   readonly data: Buffer;
 }
 
