@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
+import { describeError } from '../errors/exit-status.js';
 import { UsageError } from '../errors/usage-error.js';
 import { startupMark } from '../launch/startup-mark.js';
 import { spinsFor } from '../mpi/backoff.js';
@@ -56,5 +57,5 @@ export async function runCourse(argv: readonly string[]): Promise<void> {
       if (peer === undefined) throw new Error(`the launcher said rank 0, MPI says rank ${world.rank}`);
       await peer.run(world, options);
     }
-  });
+  }, { describeError });
 }

@@ -2,6 +2,7 @@
  * Every exit status of the program, and the base class of the errors a user causes. The library
  * (src/mpi) knows none of this: the CLI hands it `describeError` to print and exit with.
  */
+import type { ErrorReport } from '../mpi/index.js';
 
 export const ExitStatus = {
   /** Every rank did its part. */
@@ -35,7 +36,7 @@ export abstract class ExpectedError extends Error {
 }
 
 /** How the job reports an error: an expected one by its message; anything else is a failure. */
-export function describeError(error: unknown): { message: string; exitCode: number; rank?: number } | undefined {
+export function describeError(error: unknown): ErrorReport | undefined {
   if (!(error instanceof ExpectedError)) return undefined;
   return { message: error.message, exitCode: error.exitCode, ...(error.rank === undefined ? {} : { rank: error.rank }) };
 }

@@ -1,5 +1,6 @@
 /** Entry of a peer's download worker thread: waits for its setup, then downloads. */
 import { removeStaleOutputTemporaries, writeOutputFile } from '../io/output.js';
+import { describeError } from '../errors/exit-status.js';
 import { COMM_WORLD, runWorker } from '../mpi/index.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
@@ -40,4 +41,4 @@ runWorker(WHERE, async () => {
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
   removeStaleOutputTemporaries(setup.outputDir, rank);
   startupMark('download worker: done');
-});
+}, { describeError });

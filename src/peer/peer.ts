@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
+import { describeError } from '../errors/exit-status.js';
 import { bundled } from '../launch/bundled.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { readInput, type PeerInput } from '../io/input.js';
@@ -32,7 +33,7 @@ function startWorker(entry: string, name: string): PeerWorker {
     ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
     : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
   forwardStdio(worker);
-  return { worker, setupPosted, exited: watchWorker(worker, name) };
+  return { worker, setupPosted, exited: watchWorker(worker, name, { describeError }) };
 }
 
 export interface PeerWorker {
