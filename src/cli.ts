@@ -32,6 +32,10 @@ function pollingThreadsHere(): number | undefined {
 /** Runs the command line of this process: help, version, or this rank's part of the job. */
 export async function main(): Promise<void> {
   startupMark('main: modules loaded');
+  if (process.argv[2] === 'create') {
+    const create = await import('./commands/create.js');
+    process.exit(await create.main(process.argv.slice(3)));
+  }
   let command: Command;
   try {
     command = parseCommand(process.argv.slice(2), { spins: spinsFor(pollingThreadsHere(), availableParallelism()) });
