@@ -81,10 +81,15 @@ function planJobs(root: string, files: FileToHash[], pieceLength: number, thread
   return jobs;
 }
 
-function workerUrl(): URL {
-  // Under tsx (tests) this module is a .ts file, and so is its worker.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./hash.worker${extension}`, import.meta.url);
+function startWorker(pieceLength: number): Worker {
+  const options = { workerData: { pieceLength } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hash.worker.js', import.meta.url), options);
+  // Under tsx (the tests) the worker is a .ts file too. Node 20 does not apply the main thread's
+  // --import=tsx to a worker: the worker registers tsx itself, then imports its module.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./hash.worker.ts', import.meta.url).href;
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);
 }
 
 function runJobs(jobs: PlannedJob[], pieceLength: number, threads: number, onDone: (job: PlannedJob, roots: Uint8Array[]) => void): Promise<void> {
@@ -109,7 +114,7 @@ function runJobs(jobs: PlannedJob[], pieceLength: number, threads: number, onDon
       }
     };
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(workerUrl(), { workerData: { pieceLength } });
+      const worker = startWorker(pieceLength);
       workers.push(worker);
       worker.on('message', (answer: HashAnswer) => {
         if ('error' in answer) {
