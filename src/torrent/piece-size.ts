@@ -15,7 +15,7 @@ export function isPowerOfTwo(n: number): boolean {
 
 /**
  * A piece length for `totalBytes` of data: the smallest power of two that cuts it into at most
- * 2000 pieces (so 1000 to 2000 for data of 32 MiB to 32 GiB), within 16 KiB .. 16 MiB.
+ * 2000 pieces (so 1000 to 2000 for data of 32 MiB to 31 GiB), within 16 KiB .. 16 MiB.
  */
 export function choosePieceLength(totalBytes: number): number {
   let length = MIN_PIECE_LENGTH;
