@@ -91,7 +91,8 @@ export function decode(data: Uint8Array): Decoded {
     const length = Number(digits);
     at++;
     if (!Number.isSafeInteger(length) || at + length > data.length) fail(`string of ${digits} bytes runs past the end`);
-    const bytes = data.subarray(at, at + length);
+    // A plain Uint8Array view (not a Buffer, even when the input is one): what encode takes.
+    const bytes = new Uint8Array(data.buffer, data.byteOffset + at, length);
     at += length;
     return bytes;
   };
