@@ -101,7 +101,9 @@ async function symlinkEntry(full: string, path: RelativePath): Promise<SymlinkEn
   });
   const problem = symlinkTargetProblem(path, target);
   if (problem !== undefined) throw new SourceError(full, problem);
-  return { kind: 'symlink', path, target };
+  // Kept as the torrent will say it (BEP 47 paths are lexical): through a link to a shallower
+  // folder, 'link/../..' could reach outside the tree, its lexical reading cannot.
+  return { kind: 'symlink', path, target: posix.relative(posix.dirname(path), resolveLinkTarget(path, target)!) };
 }
 
 /**
