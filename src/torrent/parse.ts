@@ -12,7 +12,7 @@ import type { Entry, FileEntry, Manifest } from './manifest.js';
 import { HASH_SIZE, piecesRootOf } from './merkle.js';
 import { infoHashV2 } from './metainfo.js';
 import { nameProblem, utf8OrUndefined } from './names.js';
-import { isPowerOfTwo, MIN_PIECE_LENGTH } from './piece-size.js';
+import { isPowerOfTwo, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from './piece-size.js';
 import { TorrentError } from './torrent-error.js';
 import { resolveLinkTarget } from './walk.js';
 
@@ -55,6 +55,8 @@ function parseOrThrow(bytes: Uint8Array): ParsedTorrent {
   if (typeof pieceLength !== 'number' || !isPowerOfTwo(pieceLength) || pieceLength < MIN_PIECE_LENGTH) {
     throw new Bad(`'piece length' is ${describe(pieceLength)}, not a power of two of at least ${MIN_PIECE_LENGTH}`);
   }
+  // A piece is held in memory whole: a larger one would be a way to exhaust it.
+  if (pieceLength > MAX_PIECE_LENGTH) throw new Bad(`'piece length' is ${pieceLength}, more than the ${MAX_PIECE_LENGTH} bytes supported`);
   const name = asName(info.get('name'), "'name'");
   const tree = asDict(info.get(keyOf('file tree')), "'file tree'");
   const entries: Entry[] = [];

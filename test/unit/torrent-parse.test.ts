@@ -88,6 +88,7 @@ const CASES: [string, Mutation | string, RegExp][] = [
   ['meta version 1', (_, info) => info.set(keyOf('meta version'), 1), /'meta version' is 1, not 2/],
   ['a piece length that is not a power of two', (_, info) => info.set(keyOf('piece length'), 40000), /'piece length' is 40000, not a power of two of at least 16384/],
   ['a piece length below 16 KiB', (_, info) => info.set(keyOf('piece length'), 8192), /'piece length' is 8192, not a power of two/],
+  ['a piece length above 256 MiB', (_, info) => info.set(keyOf('piece length'), 2 ** 40), /'piece length' is 1099511627776, more than the 268435456 bytes supported/],
   ['no name', (_, info) => info.delete('name'), /'name' is missing, not a string/],
   ['a name ".."', (_, info) => info.set('name', text('..')), /'name' is the name "\.\."/],
   ['no file tree', (_, info) => info.delete(keyOf('file tree')), /'file tree' is missing, not a dictionary/],
