@@ -4,8 +4,10 @@
  * handed out one at a time so that fast workers take more. Any failure rejects at once and ends
  * every worker: nothing waits forever on a worker that died.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import type { HashSegment } from './hash-file.js';
@@ -81,12 +83,20 @@ function planJobs(root: string, files: FileToHash[], pieceLength: number, thread
   return jobs;
 }
 
+/** The URL of tsx's 'tsx/esm/api' for `import` (require.resolve would give its CommonJS twin). */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
 function startWorker(pieceLength: number): Worker {
   const options = { workerData: { pieceLength } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hash.worker.js', import.meta.url), options);
   // Under tsx (the tests) the worker is a .ts file too. Node 20 does not apply the main thread's
   // --import=tsx to a worker: the worker registers tsx itself, then imports its module.
-  const tsx = import.meta.resolve('tsx/esm/api');
+  const tsx = tsxEsmApi();
   const entry = new URL('./hash.worker.ts', import.meta.url).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);

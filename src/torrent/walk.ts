@@ -2,10 +2,12 @@
  * The source tree of a torrent: a file, or a folder walked recursively, listed in the order of
  * BEP 52's file tree (each folder's names in bytewise order, a folder before what it holds).
  * Nothing is hashed here; what cannot go into a torrent is an error naming its path.
+ *
+ * The file system calls are synchronous: a walk is thousands of tiny calls, and each one through
+ * libuv's thread pool costs far more than the call (20 000 files in /dev/shm: 0.4-1.4 s
+ * synchronous, 2.3-3.7 s asynchronous a folder at a time, 7 s asynchronous one by one).
  */
-import { constants } from 'node:fs';
-import { access, lstat, readdir, readlink, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { basename, join, posix, resolve } from 'node:path';
 
 import { describeFsError } from '../io/fs-reason.js';
@@ -34,30 +36,35 @@ export interface SourceTree {
   entries: SourceEntry[];
 }
 
+/** `call()`, or a SourceError naming `path` with `what` and the reason. */
+function attempt<T>(path: string, what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new SourceError(path, `${what}: ${describeFsError(error)}`, { cause: error });
+  }
+}
+
 /** Lists the file or folder at `source`; throws SourceError for anything a torrent cannot hold. */
 export async function walkSource(source: string): Promise<SourceTree> {
   // The source itself may be a symlink: the user named it, so it is followed.
-  const stats = await stat(source).catch((error: unknown) => {
-    throw new SourceError(source, `cannot read: ${describeFsError(error)}`, { cause: error });
-  });
+  const stats = attempt(source, 'cannot read', () => statSync(source));
   const name = basename(resolve(source));
   const problem = nameProblem(name);
   if (problem !== undefined) throw new SourceError(source, `cannot be a torrent's name: ${problem}`);
   if (stats.isFile()) {
-    await requireReadable(source);
+    requireReadable(source);
     return { root: source, name, singleFile: true, entries: [fileEntry(name, stats)] };
   }
   if (!stats.isDirectory()) throw new SourceError(source, `is ${specialKind(stats)}, not a file or a folder`);
   const entries: SourceEntry[] = [];
-  await walkFolder(source, '', entries);
+  walkFolder(source, '', entries);
   return { root: source, name, singleFile: false, entries };
 }
 
-async function walkFolder(root: string, folder: RelativePath, entries: SourceEntry[]): Promise<void> {
+function walkFolder(root: string, folder: RelativePath, entries: SourceEntry[]): void {
   const shown = folder === '' ? root : join(root, folder);
-  const rawNames = await readdir(shown, { encoding: 'buffer' }).catch((error: unknown) => {
-    throw new SourceError(shown, `cannot read the folder: ${describeFsError(error)}`, { cause: error });
-  });
+  const rawNames = attempt(shown, 'cannot read the folder', () => readdirSync(shown, { encoding: 'buffer' }));
   const names = rawNames.map((raw) => {
     const name = utf8OrUndefined(raw);
     if (name === undefined) throw new SourceError(join(shown, raw.toString('utf8')), 'the name is not valid UTF-8');
@@ -68,17 +75,15 @@ async function walkFolder(root: string, folder: RelativePath, entries: SourceEnt
   for (const name of names) {
     const path = folder === '' ? name : `${folder}/${name}`;
     const full = join(root, path);
-    const stats = await lstat(full).catch((error: unknown) => {
-      throw new SourceError(full, `cannot read: ${describeFsError(error)}`, { cause: error });
-    });
+    const stats = attempt(full, 'cannot read', () => lstatSync(full));
     if (stats.isDirectory()) {
       entries.push({ kind: 'folder', path, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs });
-      await walkFolder(root, path, entries);
+      walkFolder(root, path, entries);
     } else if (stats.isFile()) {
-      await requireReadable(full);
+      requireReadable(full);
       entries.push(fileEntry(path, stats));
     } else if (stats.isSymbolicLink()) {
-      entries.push(await symlinkEntry(full, path));
+      entries.push(symlinkEntry(full, path));
     } else {
       throw new SourceError(full, `is ${specialKind(stats)}: only files, folders and symlinks can go into a torrent`);
     }
@@ -89,16 +94,12 @@ function fileEntry(path: RelativePath, stats: Stats): SourceFile {
   return { kind: 'file', path, length: stats.size, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs };
 }
 
-async function requireReadable(full: string): Promise<void> {
-  await access(full, constants.R_OK).catch((error: unknown) => {
-    throw new SourceError(full, `cannot read: ${describeFsError(error)}`, { cause: error });
-  });
+function requireReadable(full: string): void {
+  attempt(full, 'cannot read', () => accessSync(full, constants.R_OK));
 }
 
-async function symlinkEntry(full: string, path: RelativePath): Promise<SymlinkEntry> {
-  const target = await readlink(full).catch((error: unknown) => {
-    throw new SourceError(full, `cannot read the symlink: ${describeFsError(error)}`, { cause: error });
-  });
+function symlinkEntry(full: string, path: RelativePath): SymlinkEntry {
+  const target = attempt(full, 'cannot read the symlink', () => readlinkSync(full));
   const problem = symlinkTargetProblem(path, target);
   if (problem !== undefined) throw new SourceError(full, problem);
   // Kept as the torrent will say it (BEP 47 paths are lexical): through a link to a shallower
