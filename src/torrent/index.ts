@@ -10,3 +10,6 @@ export { walkSource, type SourceEntry, type SourceFile, type SourceTree } from '
 export { hashFiles, type FileToHash, type HashedFile } from './hash-pool.js';
 export { SourceError } from './source-error.js';
 export { TorrentError } from './torrent-error.js';
+export { chunkBuffer, hashSegment, type HashSegment } from './hash-file.js';
+export { nameProblem } from './names.js';
+export { resolveLinkTarget, symlinkTargetProblem } from './walk.js';
