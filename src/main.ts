@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * mpitorrent's command: `mpirun -np N node dist/main.js [options]`; the program is cli.ts.
- * Bundled, this entry runs cli.ts's CommonJS bundle with V8's code cache (launch/code-cache.ts), as the
- * workers' entry runs theirs: one cache for the tracker's rank and one for the peers', since
- * each compiles its own part of the program.
+ * mpitorrent's entry. A first word naming a command (commands/registry.ts) runs that command;
+ * anything else is the course swarm, `mpirun -np N node dist/main.js [options]` (cli.ts).
+ * Bundled, this entry runs cli.ts's CommonJS bundle with V8's code cache (launch/code-cache.ts),
+ * as the workers' entry runs theirs: one cache for the tracker's rank and one for the peers',
+ * since each compiles its own part of the program.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
+import { findSubcommand } from './commands/registry.js';
 import { bundled } from './launch/bundled.js';
 import { runWithCodeCache, saveWhenThreadEnds } from './launch/code-cache.js';
 import { launcherRank } from './mpi/launcher.js';
@@ -22,5 +24,7 @@ function loadBundledCli(): Cli {
   return loaded.exports as Cli;
 }
 
+const subcommand = findSubcommand(process.argv[2]);
+if (subcommand !== undefined) process.exit(await (await subcommand.load()).main(process.argv.slice(3)));
 const cli = bundled ? loadBundledCli() : await import('./cli.js');
 await cli.main();

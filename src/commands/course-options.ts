@@ -5,6 +5,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from '../mpi/backoff.js';
 import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../peer/download.js';
 import type { Faults } from '../peer/faults.js';
 import { UsageError } from '../errors/usage-error.js';
+import { subcommandsUsage } from './registry.js';
 
 export interface Options {
   inputDir: string;
@@ -54,7 +55,10 @@ Fault injection (tests and demos; R is a peer's rank, options may repeat):
   --fault-malformed R    rank R sends malformed messages to the tracker and to every peer
 
 Exit status: 0 done; 1 failure (a rank failed; see its message); 2 bad command line;
-3 bad input file; 4 a segment no holder could send intact.`;
+3 bad input file; 4 a segment no holder could send intact.
+
+Other commands (each has --help):
+${subcommandsUsage()}`;
 
 const SPEC = {
   'input-dir': { type: 'string' },
