@@ -31,6 +31,11 @@ function pollingThreadsHere(): number | undefined {
 
 /** Runs the command line of this process: help, version, or this rank's part of the job. */
 export async function main(): Promise<void> {
+  if (process.argv[2] === 'report') {
+    // require, not import(): this module runs as a vm.Script when bundled (no dynamic import).
+    const report = createRequire(import.meta.url)('./commands/report.js') as typeof import('./commands/report.js');
+    process.exit(await report.main(process.argv.slice(3)));
+  }
   startupMark('main: modules loaded');
   let command: Command;
   try {
