@@ -112,11 +112,11 @@ export function readStats(value: unknown): ReportStats {
   if ('format' in record && record.format !== STATS_FORMAT) {
     throw new StatsFormatError(`not a stats file (format ${JSON.stringify(record.format)}, not "${STATS_FORMAT}")`);
   }
-  if ('version' in record && record.version !== STATS_VERSION) {
-    throw new StatsFormatError(`stats version ${JSON.stringify(record.version)} is not known to this mpitorrent (it reads version ${STATS_VERSION})`);
-  }
   if (!('format' in record) && !('peerStats' in record)) {
     throw new StatsFormatError(`not a stats file (no "format": "${STATS_FORMAT}")`);
+  }
+  if ('version' in record && record.version !== STATS_VERSION) {
+    throw new StatsFormatError(`stats version ${JSON.stringify(record.version)} is not known to this mpitorrent (it reads version ${STATS_VERSION})`);
   }
   const checked = version1.safeParse(value);
   if (!checked.success) throw new StatsFormatError(`not a valid stats file: ${describeIssue(checked.error.issues[0]!)}`);
