@@ -140,7 +140,7 @@ export function badDataChart(bad: BadData): TopLevelSpec {
   return {
     config: CONFIG,
     description: 'Bad segments received, by sender and receiver',
-    width: WIDTH,
+    width: { step: 48 },
     height: 200,
     name: MARKS.badSegments,
     data: { values: bad.segments },
@@ -165,9 +165,8 @@ export function stageChart(progress: StageProgress): TopLevelSpec {
         y: { field: 'bytes', type: 'quantitative', title: 'bytes done', axis: { format: '~s' } },
         detail: { field: 'node', type: 'nominal' },
         color: {
-          field: 'slowest', type: 'nominal', title: 'node',
-          scale: { domain: [false, true], range: ['#9ab', '#c0392b'] },
-          legend: { labelExpr: "datum.value === 'true' ? 'slowest' : 'others'" },
+          field: 'role', type: 'nominal', title: null,
+          scale: { domain: ['other nodes', 'slowest node'], range: ['#9ab', '#c0392b'] },
         },
         strokeWidth: { condition: { test: 'datum.slowest', value: 3 }, value: 1.2 },
       },

@@ -72,6 +72,8 @@ export interface StageSample {
   seconds: number;
   bytes: number;
   slowest: boolean;
+  /** 'slowest node' or 'other nodes', for the legend. */
+  role: string;
 }
 
 export interface StageProgress {
@@ -109,7 +111,7 @@ export function headline(stats: ReportStats): HeadlineItem[] {
     items.push(
       { label: 'nodes', value: String(progress.nodes) },
       { label: 'bytes per node', value: formatBytes(stats.stage.bytes) },
-      { label: 'slowest node', value: `${progress.slowest.node} (rank ${progress.slowest.rank}), done at ${progress.slowest.doneAt.toFixed(3)} s` },
+      { label: 'slowest node', value: `${progress.slowest.node}, done at ${progress.slowest.doneAt.toFixed(3)} s` },
     );
     if (progress.lowerBoundSeconds !== undefined) {
       items.push({ label: 'lower bound T*', value: `${progress.lowerBoundSeconds.toFixed(3)} s ` +
@@ -163,10 +165,11 @@ export function badData(course: Course): BadData | undefined {
 /** Bytes done over time per node of a stage run, the slowest node marked. */
 export function stageProgress(stage: StageStats): StageProgress {
   const slowestNode = stage.nodes.reduce((slowest, node) => (node.doneAt > slowest.doneAt ? node : slowest));
-  const label = (node: StageStats['nodes'][number]): string => `${node.host}:${node.rank}`;
+  const label = (node: StageStats['nodes'][number]): string => `${node.host} (rank ${node.rank})`;
   const samples = stage.nodes.flatMap((node) =>
     node.bytesOverTime.map(([seconds, bytes]) => ({
       rank: node.rank, node: label(node), seconds, bytes, slowest: node === slowestNode,
+      role: node === slowestNode ? 'slowest node' : 'other nodes',
     })));
   return {
     samples,

@@ -88,7 +88,7 @@ test('a stage run: the slowest node is the one done last, and only its samples a
   const stage = readStats(stageStatsFixture({ nodes: 5, slowRank: 2 })).stage!;
   const progress = stageProgress(stage);
   t.is(progress.nodes, 5);
-  t.deepEqual(progress.slowest, { rank: 2, node: 'node02:2', doneAt: 9.5 });
+  t.deepEqual(progress.slowest, { rank: 2, node: 'node02 (rank 2)', doneAt: 9.5 });
   t.is(progress.samples.length, sum(stage.nodes.map((node) => node.bytesOverTime.length)));
   t.true(progress.samples.filter((sample) => sample.slowest).every((sample) => sample.rank === 2));
   t.is(progress.samples.filter((sample) => sample.slowest).length, stage.nodes[1]!.bytesOverTime.length);
