@@ -91,7 +91,7 @@ async function sections(stats: ReportStats): Promise<Section[]> {
     const progress = stageProgress(stats.stage);
     found.push({
       id: 'stage', title: 'Bytes over time per node',
-      note: `Bytes each node had, over time. The slowest node (${progress.slowest.node}) is drawn in red; it was done at ${progress.slowest.doneAt.toFixed(3)} s` +
+      note: `Bytes each node had, over time. The slowest node, ${progress.slowest.node}, is drawn in red; it was done at ${progress.slowest.doneAt.toFixed(3)} s` +
         (progress.lowerBoundSeconds === undefined ? '.' : `, against the lower bound T* = ${progress.lowerBoundSeconds.toFixed(3)} s (green): no schedule can finish sooner.`),
       svg: await renderSvg(stageChart(progress)),
     });
