@@ -135,19 +135,20 @@ export function uploadsChart(spread: LoadSpread): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Bad segments by sender, stacked by receiver. */
+/** Bad segments by sender (a bar each), stacked by receiver. */
 export function badDataChart(bad: BadData): TopLevelSpec {
+  const senders = new Set(bad.segments.map((entry) => entry.from)).size;
   return {
     config: CONFIG,
     description: 'Bad segments received, by sender and receiver',
-    width: { step: 48 },
-    height: 200,
+    width: 420,
+    height: Math.max(90, 30 * senders),
     name: MARKS.badSegments,
     data: { values: bad.segments },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'from', type: 'ordinal', title: 'sender (rank)', axis: { labelAngle: 0 } },
-      y: { field: 'segments', type: 'quantitative', title: 'bad segments received' },
+      y: { field: 'from', type: 'ordinal', title: 'sender (rank)' },
+      x: { field: 'segments', type: 'quantitative', title: 'bad segments received' },
       color: { field: 'to', type: 'nominal', title: 'receiver (rank)', scale: { scheme: 'reds' } },
     },
   } as TopLevelSpec;
