@@ -91,6 +91,7 @@ export function transferChart(cells: TransferCell[]): TopLevelSpec {
 /** One dot per (peer, file) completion; the makespan as a rule. */
 export function timelineChart(timeline: Timeline): TopLevelSpec {
   const peers = timeline.ranks.length;
+  const legend = { symbolLimit: 0, columns: timeline.files.length > 24 ? 2 : 1 };
   return {
     config: CONFIG,
     description: 'When each peer completed each file, with the makespan',
@@ -104,8 +105,9 @@ export function timelineChart(timeline: Timeline): TopLevelSpec {
         encoding: {
           x: { field: 'seconds', type: 'quantitative', title: 'seconds after the tracker started' },
           y: { field: 'rank', type: 'ordinal', title: 'peer (rank)', scale: { domain: timeline.ranks } },
-          color: { field: 'file', type: 'nominal', title: 'file', scale: { scheme: 'tableau10' } },
-          shape: { field: 'file', type: 'nominal', title: 'file' },
+          // Colour and shape together tell up to 40 files apart; every file in the legend.
+          color: { field: 'file', type: 'nominal', title: 'file', scale: { domain: timeline.files, scheme: 'tableau10' }, legend: legend },
+          shape: { field: 'file', type: 'nominal', title: 'file', scale: { domain: timeline.files }, legend: legend },
         },
       },
       ...ruleLayers(MARKS.makespan, 'x', timeline.makespan, `makespan ${timeline.makespan.toFixed(3)} s`, '#c0392b'),

@@ -30,6 +30,8 @@ export interface Timeline {
   completions: Completion[];
   /** Every peer, also those that downloaded nothing. */
   ranks: number[];
+  /** The files that were downloaded, in the stats' order. */
+  files: string[];
   /** When the last peer had everything (seconds after the tracker's start). */
   makespan: number;
   /** When every peer had registered and the swarm could start. */
@@ -139,7 +141,8 @@ export function timeline(course: Course): Timeline {
     Object.entries(file.completedAt).map(([rank, seconds]) => ({ rank: Number(rank), file: file.name, seconds })));
   completions.sort((a, b) => a.seconds - b.seconds || a.rank - b.rank);
   const makespan = Math.max(0, ...course.peerStats.map((peer) => peer.doneAt), ...completions.map((c) => c.seconds));
-  return { completions, ranks: course.peerStats.map((peer) => peer.rank), makespan, goAhead: course.registrationSeconds };
+  const files = course.fileStats.filter((file) => Object.keys(file.completedAt).length > 0).map((file) => file.name);
+  return { completions, ranks: course.peerStats.map((peer) => peer.rank), files, makespan, goAhead: course.registrationSeconds };
 }
 
 /** Segments each peer uploaded, and their mean. */
