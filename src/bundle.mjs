@@ -93,8 +93,7 @@ async function requireAscii(file) {
 await Promise.all([
   // The entry runs the CLI's bundle; tsc's cli.js, which it imports unbundled, stays out.
   bundle('main.ts', 'main.js', 'esm', ['./cli.js']),
-  // The report subcommand (and its charting libraries) stays out of the swarm's bundle.
-  bundle('cli.ts', 'cli.cjs', 'cjs', ['./commands/report.js']),
+  bundle('cli.ts', 'cli.cjs', 'cjs'),
   bundle('peer/download.worker.ts', 'peer/download.worker.cjs', 'cjs'),
   bundle('peer/upload.worker.ts', 'peer/upload.worker.cjs', 'cjs'),
   bundle('peer/cached-worker.ts', 'peer/cached-worker.cjs', 'cjs'),
