@@ -28,6 +28,12 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     summary: 'hash a file or folder into a BitTorrent v2 .torrent (no MPI)',
     load: module('./create.js'),
   },
+  {
+    name: 'report',
+    synopsis: 'node dist/main.js report STATS.json -o REPORT.html',
+    summary: 'draw a run from its --stats file: one self-contained page (no MPI)',
+    load: module('./report.js'),
+  },
 ];
 
 export function findSubcommand(word: string | undefined): Subcommand | undefined {

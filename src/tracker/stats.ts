@@ -32,6 +32,9 @@ export interface FileStats {
 }
 
 export interface RunStats {
+  /** What this file is and which version of its layout (docs/stats-format.md). */
+  format: typeof STATS_FORMAT;
+  version: typeof STATS_VERSION;
   peers: number;
   files: number;
   segments: number;
@@ -49,6 +52,9 @@ export interface RunStats {
   peerStats: PeerStats[];
   fileStats: FileStats[];
 }
+
+export const STATS_FORMAT = 'mpitorrent-stats';
+export const STATS_VERSION = 1;
 
 const record = (counts: readonly RankCount[]): Record<string, number> =>
   Object.fromEntries(counts.map(({ rank, count }) => [String(rank), count]));
@@ -87,6 +93,8 @@ export function collectStats(tracker: Tracker, seed: number): RunStats {
   }));
   const uploads = peerStats.map((peer) => peer.uploads);
   return {
+    format: STATS_FORMAT,
+    version: STATS_VERSION,
     peers: tracker.peerCount,
     files: files.length,
     segments: files.reduce((total, file) => total + file.segmentCount, 0),
