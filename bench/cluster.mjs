@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { buildC, detectMpi, fail, fixed, markdownTable, median, option, root, table } from './lib.mjs';
+import { buildC, detectMpi, fail, fixed, loadAverage, markdownTable, median, option, root, table } from './lib.mjs';
 
 if (process.getuid?.() !== 0) fail('needs root (network namespaces, tc): run it as root');
 const nodes = Number(option('nodes') ?? 8);
@@ -68,6 +68,7 @@ const GRID = [[2, 1 << 20], [3, 128 << 10], [3, 1 << 20], [3, 4 << 20], [4, 1 <<
 
 const mib = (bytes) => `${bytes / 2 ** 20} MiB`;
 const results = [];
+const loadBefore = loadAverage();
 let best;
 for (const size of sizes) {
   const p2p = measure(2, 'p2p', size);
@@ -103,5 +104,5 @@ for (const size of sizes) {
 }
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 const file = path.join(root, 'bench', 'results', `cluster-${rate}.json`);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), mpi: mpi.version, results }, null, 2)}\n`);
-console.log(`\nwritten to ${path.relative(root, file)}`);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), mpi: mpi.version, loadAverage: { before: loadBefore, after: loadAverage() }, results }, null, 2)}\n`);
+console.log(`\nload average ${loadBefore.join(' ')} before, ${loadAverage().join(' ')} after; written to ${path.relative(root, file)}`);
