@@ -20,7 +20,7 @@ finish() {
     kill -TERM "$child" 2>/dev/null || true
     wait "$child" 2>/dev/null || true
   fi
-  "$here/down.sh" || status=1
+  if command -v ip >/dev/null && command -v tc >/dev/null && command -v unshare >/dev/null; then "$here/down.sh" || status=1; fi
   exit "$status"
 }
 trap finish EXIT
