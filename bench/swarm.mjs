@@ -3,7 +3,7 @@
 // floors of the same size, in the same run.
 //   1. prepares the scenarios (bench/build/scenarios/): seed10, seed14, mixed15 (the generator's
 //      presets), wide20 (beyond the course's caps), startup7 (nobody wants anything: start and
-//      stop only), and the course's four tests when $MPITORRENT_COURSE_TESTS (default ../shared/conformance/official) exists;
+//      stop only), and the course's four tests from test/fixtures/course (or $MPITORRENT_COURSE_TESTS);
 //   2. runs each scenario several times, each time next to the Node floor (bench/floor.mjs) and
 //      the C floor (bench/floor.c) of the same np, and on seed10, seed14, mixed15 next to the C
 //      solutions given, in an order rotated every round (the scenarios shuffled);
@@ -33,7 +33,7 @@ const only = option('only')?.split(',');
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not ${option('runs')}`);
 
 const scenarioDir = path.join(buildDir, 'scenarios');
-const officialDir = path.resolve(process.env.MPITORRENT_COURSE_TESTS ?? path.join(root, '..', 'shared', 'conformance', 'official'));
+const officialDir = path.resolve(process.env.MPITORRENT_COURSE_TESTS ?? path.join(root, 'test', 'fixtures', 'course'));
 const resultsFile = path.join(benchDir, 'results', 'swarm.json');
 
 // The lead's measurement on this machine: the best robust C solutions of the assignment take

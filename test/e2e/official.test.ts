@@ -1,8 +1,7 @@
 /**
  * The course's four official tests, run as its checker does: each folder at np = inputs + 1,
  * every client<R>_<file> compared with out<n>.txt ignoring whitespace (diff -w), within the
- * checker's 20 s. They are not in this repository: $MPITORRENT_COURSE_TESTS names their folder
- * (default: the team's ../shared/conformance/official); skipped where it is absent.
+ * checker's 20 s. From test/fixtures/course, or from the folder $MPITORRENT_COURSE_TESTS names.
  */
 import test from 'ava';
 import { existsSync, readdirSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/mpirun.js';
 import { assertScenario, loadScenarioDir } from '../helpers/scenario.js';
 
-const OFFICIAL = process.env.MPITORRENT_COURSE_TESTS ?? join(REPO_ROOT, '..', 'shared', 'conformance', 'official');
+const OFFICIAL = process.env.MPITORRENT_COURSE_TESTS ?? join(REPO_ROOT, 'test', 'fixtures', 'course');
 const CHECKER_LIMIT_MS = 20_000;
 
 const folders = existsSync(OFFICIAL)
