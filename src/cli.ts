@@ -32,6 +32,10 @@ function pollingThreadsHere(): number | undefined {
 /** Runs the command line of this process: help, version, or this rank's part of the job. */
 export async function main(): Promise<void> {
   startupMark('main: modules loaded');
+  if (process.argv[2] === 'stage') {
+    const { runStage } = await import('./commands/stage.js');
+    return runStage(process.argv.slice(3));
+  }
   let command: Command;
   try {
     command = parseCommand(process.argv.slice(2), { spins: spinsFor(pollingThreadsHere(), availableParallelism()) });

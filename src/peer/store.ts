@@ -4,6 +4,15 @@
  * with Atomics, so the upload side never sees a half-written payload.
  */
 
+/** What the download and upload halves need of a store (SegmentStore here, DiskStore for real data). */
+export interface PieceStore {
+  has(fileId: number, segment: number): boolean;
+  /** The payload of a held segment. */
+  read(fileId: number, segment: number): Uint8Array;
+  /** Keeps a verified payload. */
+  write(fileId: number, segment: number, payload: Uint8Array): void;
+}
+
 /** One file's shared memory, as passed between threads. */
 export interface StoredFile {
   id: number;
@@ -24,7 +33,7 @@ interface FileView {
   data: Uint8Array;
 }
 
-export class SegmentStore {
+export class SegmentStore implements PieceStore {
   readonly #files = new Map<number, FileView>();
 
   /** Shared memory for `files`, nothing held yet. */

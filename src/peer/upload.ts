@@ -8,7 +8,7 @@ import type { Outbox } from '../protocol/outbox.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { Role } from '../protocol/role.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
-import type { SegmentStore } from './store.js';
+import type { PieceStore } from './store.js';
 
 /** Changes to what the upload worker sends, for fault injection (see faults.ts). */
 export interface UploadBehaviour {
@@ -30,7 +30,9 @@ export interface UploadContext {
   rank: number;
   size: number;
   outbox: Outbox;
-  store: SegmentStore;
+  store: PieceStore;
+  /** Rank 0 is a peer too (stage mode: the tracker's rank also gets the data). */
+  trackerIsPeer?: boolean;
   behaviour?: UploadBehaviour;
 }
 
@@ -86,7 +88,8 @@ export class Upload implements Role {
   }
 
   #onRequest(source: number, request: SegmentRequest, now: number): void {
-    if (source < 1 || source >= this.#context.size || source === this.#context.rank) {
+    const lowest = this.#context.trackerIsPeer ? 0 : 1;
+    if (source < lowest || source >= this.#context.size || source === this.#context.rank) {
       throw new ProtocolError(`a segment request from rank ${source}, which is not another peer`);
     }
     const { store } = this.#context;

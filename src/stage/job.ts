@@ -1,0 +1,166 @@
+/**
+ * One rank's part of a stage job. Rank 0 plans (who writes, who seeds which share), every
+ * writer prepares its destination, the seeders read and hash their shares, rank 0 gathers the
+ * hashes and gives them to every writer, each writer checks what an earlier run left, and the
+ * swarm moves the rest: rank 0's main thread runs the tracker, every writer (rank 0 included)
+ * runs the download and upload workers over its destination. Idle ranks wait cheaply.
+ */
+import { monotonicMs } from '../clock.js';
+import { processorName, type Communicator } from '../mpi/index.js';
+import type { PeerWorkers } from '../peer/peer.js';
+import type { DownloadSetup, UploadSetup } from '../peer/worker-setup.js';
+import { postSetup } from '../peer/worker-start.js';
+import { Bitfield } from '../protocol/bitfield.js';
+import { DiskStore } from '../storage/disk-store.js';
+import { balancedShares, pieceGeometry } from '../storage/geometry.js';
+import { checkShape, prepareDestination, type DatasetShape } from '../storage/prepare.js';
+import { checkExistingPieces } from '../storage/resume.js';
+import type { FileEntry } from '../torrent/manifest.js';
+import { receiveFrame, sendFrame } from './exchange.js';
+import type { StageOptions } from './options.js';
+import { expandDest, makePlan, type RankPlace } from './plan.js';
+import { readShare, type SourceShape } from './seed.js';
+import { defaultPieceSize, walkSource } from './source-tree.js';
+import { runStageTracker, type WriterReport } from './stage-tracker.js';
+
+interface PlanMessage {
+  writer: boolean;
+  writers: number[];
+  seeders: number[];
+  shares: [number, number][];
+  shape: DatasetShape;
+}
+
+interface HaveHeader {
+  bytesRead: number;
+  resumed: number;
+}
+
+/** Rank 0: every rank's place, the plan, and the dataset's shape from SOURCE. */
+async function planJob(world: Communicator, options: StageOptions, own: RankPlace): Promise<{ perRank: PlanMessage[]; places: RankPlace[] }> {
+  const others = await Promise.all(Array.from({ length: world.size - 1 }, async (_, i) => {
+    const { header } = await receiveFrame<Omit<RankPlace, 'rank'>>(world, i + 1);
+    return { rank: i + 1, host: header.host, dest: header.dest };
+  }));
+  const places = [own, ...others];
+  const plan = makePlan(places, options.seeders);
+  const tree = walkSource(options.source);
+  const shape: DatasetShape = {
+    name: tree.name,
+    singleFile: tree.singleFile,
+    pieceLength: options.pieceSize ?? defaultPieceSize(tree.totalBytes),
+    entries: tree.entries,
+  };
+  checkShape(options.source, shape);
+  const geometry = pieceGeometry(filesOf(shape).map((file) => file.length), shape.pieceLength);
+  const shares = balancedShares(geometry, plan.seeders.length);
+  const perRank = places.map(({ rank }) => ({
+    writer: plan.writerOf[rank] === rank, writers: plan.writers, seeders: plan.seeders, shares, shape,
+  }));
+  return { perRank, places };
+}
+
+function filesOf(shape: DatasetShape): FileEntry[] {
+  return shape.entries.filter((entry): entry is FileEntry => entry.kind === 'file');
+}
+
+/** Tells a worker it is not needed (an idle rank's). */
+function dismiss(workers: PeerWorkers): Promise<void[]> {
+  for (const worker of [workers.download, workers.upload]) postSetup(worker.worker, worker.setupPosted, { unused: true });
+  return Promise.all([workers.download.exited, workers.upload.exited]);
+}
+
+export async function runStageJob(world: Communicator, options: StageOptions, workers: PeerWorkers): Promise<number> {
+  const startMs = monotonicMs();
+  const { rank } = world;
+  const host = processorName();
+  const own: RankPlace = { rank, host, dest: expandDest(options.dest, rank, host) };
+  let plan: PlanMessage;
+  let places: RankPlace[] = [];
+  if (rank === 0) {
+    const planned = await planJob(world, options, own);
+    places = planned.places;
+    plan = planned.perRank[0]!;
+    await Promise.all(planned.perRank.slice(1).map((message, i) => sendFrame(world, i + 1, message)));
+  } else {
+    await sendFrame(world, 0, { host: own.host, dest: own.dest });
+    plan = (await receiveFrame<PlanMessage>(world, 0)).header;
+  }
+
+  if (!plan.writer) {
+    await dismiss(workers);
+    await receiveFrame(world, 0);  // the end of the job
+    return 0;
+  }
+
+  const { shape } = plan;
+  const store = new DiskStore(prepareDestination(own.dest, shape, options.source));
+  const pieceCount = store.pieceCount;
+  const seederIndex = plan.seeders.indexOf(rank);
+  const share = seederIndex === -1 ? undefined : plan.shares[seederIndex]!;
+  const sourceShape: SourceShape = { singleFile: shape.singleFile, files: filesOf(shape) };
+  const read = share ? readShare(options.source, sourceShape, store, share[0], share[1]) : { hashes: new Uint8Array(0), bytesRead: 0 };
+
+  // Every piece's hash: gathered by rank 0 from the seeders, then given to every writer.
+  let hashes: Uint8Array;
+  if (rank === 0) {
+    hashes = new Uint8Array(32 * pieceCount);
+    hashes.set(read.hashes, 32 * share![0]);
+    await Promise.all(plan.seeders.slice(1).map(async (seeder, i) => {
+      const { bytes } = await receiveFrame(world, seeder);
+      hashes.set(bytes, 32 * plan.shares[i + 1]![0]);
+    }));
+    await Promise.all(plan.writers.filter((writer) => writer !== 0).map((writer) => sendFrame(world, writer, {}, hashes)));
+  } else {
+    if (share) await sendFrame(world, 0, {}, read.hashes);
+    hashes = (await receiveFrame(world, 0)).bytes.slice();
+  }
+
+  // What an earlier run left here (a seeder's own share is fresh from SOURCE).
+  const inShare = (piece: number): boolean => share !== undefined && piece >= share[0] && piece < share[1];
+  const resumed = checkExistingPieces(store, hashes, inShare);
+  const have = new Bitfield(pieceCount);
+  for (let piece = 0; piece < pieceCount; piece++) if (store.has(0, piece)) have.set(piece);
+
+  let reports: WriterReport[] = [];
+  if (rank === 0) {
+    reports = [{ rank: 0, have, bytesRead: read.bytesRead, resumed }];
+    reports.push(...await Promise.all(plan.writers.filter((writer) => writer !== 0).map(async (writer) => {
+      const { header, bytes } = await receiveFrame<HaveHeader>(world, writer);
+      return { rank: writer, have: new Bitfield(pieceCount, bytes), bytesRead: header.bytesRead, resumed: header.resumed };
+    })));
+  } else {
+    await sendFrame(world, 0, { bytesRead: read.bytesRead, resumed } satisfies HaveHeader, have.bytes);
+  }
+
+  startSwarmWorkers(workers, options, store, hashes, shape);
+  if (rank === 0) {
+    const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
+    runStageTracker(world, options, { shape, store, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
+    await Promise.all(idle.map((r) => sendFrame(world, r, {})));
+  }
+  await Promise.all([workers.download.exited, workers.upload.exited]);
+  store.close();
+  return 0;
+}
+
+function startSwarmWorkers(workers: PeerWorkers, options: StageOptions, store: DiskStore, hashes: Uint8Array, shape: DatasetShape): void {
+  const pieceLength = shape.pieceLength;
+  const window = Math.max(1, Math.floor(options.windowBytes / pieceLength));
+  const batch = Math.max(1, Math.min(window, Math.floor(options.batchBytes / pieceLength)));
+  const swarm = options.swarm;
+  const stage = { tree: store.tree, hashes };
+  const download: DownloadSetup = {
+    files: [{ id: 0, name: shape.name, segmentCount: store.pieceCount }],
+    store: [],
+    options: { ...swarm.download, window, batch, reportEvery: Math.max(swarm.download.reportEvery, batch) },
+    backoff: swarm.backoff,
+    seed: swarm.seed,
+    outputDir: '',
+    faults: swarm.faults,
+    stage,
+  };
+  const upload: UploadSetup = { store: [], backoff: swarm.backoff, seed: swarm.seed, faults: swarm.faults, stage };
+  postSetup(workers.upload.worker, workers.upload.setupPosted, upload);
+  postSetup(workers.download.worker, workers.download.setupPosted, download);
+}

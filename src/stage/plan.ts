@@ -1,0 +1,55 @@
+/**
+ * Who does what in a stage job, decided by rank 0 from every rank's node and destination:
+ * ranks with the same node and the same expanded DEST form a group whose lowest rank writes
+ * (the others stay idle and never write); the writers of the K lowest-ranked distinct nodes
+ * seed, each reading a share of SOURCE.
+ */
+import { resolve } from 'node:path';
+
+export interface RankPlace {
+  rank: number;
+  host: string;
+  /** The expanded, absolute DEST. */
+  dest: string;
+}
+
+export interface Plan {
+  /** Ranks that write a copy and take part in the swarm, ascending. */
+  writers: number[];
+  /** Writers that read SOURCE, in share order (their shares follow this order). */
+  seeders: number[];
+  /** Per rank: the writer of its group (itself for a writer). */
+  writerOf: number[];
+}
+
+/** DEST for one rank: {rank} and {host} replaced. */
+export function expandDest(template: string, rank: number, host: string): string {
+  return resolve(template.replaceAll('{rank}', String(rank)).replaceAll('{host}', host));
+}
+
+export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
+  const sorted = [...places].sort((a, b) => a.rank - b.rank);
+  const writerOf: number[] = [];
+  const groups = new Map<string, number>();
+  const writers: number[] = [];
+  for (const place of sorted) {
+    const key = `${place.host}\0${place.dest}`;
+    let writer = groups.get(key);
+    if (writer === undefined) {
+      writer = place.rank;
+      groups.set(key, writer);
+      writers.push(writer);
+    }
+    writerOf[place.rank] = writer;
+  }
+  // One seeder per node: the lowest writer of each node, lowest nodes first.
+  const seeding: number[] = [];
+  const nodesSeen = new Set<string>();
+  for (const writer of writers) {
+    const host = sorted.find((place) => place.rank === writer)!.host;
+    if (nodesSeen.has(host) || seeding.length >= seeders) continue;
+    nodesSeen.add(host);
+    seeding.push(writer);
+  }
+  return { writers, seeders: seeding, writerOf };
+}
