@@ -6,6 +6,7 @@
  * runs the download and upload workers over its destination. Idle ranks wait cheaply.
  */
 import { monotonicMs } from '../clock.js';
+import { startupMark } from '../startup-mark.js';
 import { processorName, type Communicator } from '../mpi/index.js';
 import type { PeerWorkers } from '../peer/peer.js';
 import type { DownloadSetup, UploadSetup } from '../peer/worker-setup.js';
@@ -50,6 +51,7 @@ async function planJob(world: Communicator, options: StageOptions, own: RankPlac
     singleFile: tree.singleFile,
     pieceLength: options.pieceSize ?? defaultPieceSize(tree.totalBytes),
     entries: tree.entries,
+    top: tree.top,
   };
   checkShape(options.source, shape);
   const geometry = pieceGeometry(filesOf(shape).map((file) => file.length), shape.pieceLength);
@@ -139,7 +141,9 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     runStageTracker(world, options, { shape, store, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
     await Promise.all(idle.map((r) => sendFrame(world, r, {})));
   }
+  startupMark('stage: swarm started');
   await Promise.all([workers.download.exited, workers.upload.exited]);
+  startupMark('stage: workers exited');
   store.close();
   return 0;
 }

@@ -16,6 +16,8 @@ export interface SourceTree {
   singleFile: boolean;
   entries: Entry[];
   totalBytes: number;
+  /** The top folder's mode and time (folder datasets). */
+  top?: { mode: number; mtimeMs: number };
 }
 
 function statOrThrow(path: string): Stats {
@@ -83,7 +85,7 @@ export function walkSource(source: string): SourceTree {
   };
   visit(source, '');
   entries.sort(byComponents);
-  return { name: basename(source), singleFile: false, entries, totalBytes };
+  return { name: basename(source), singleFile: false, entries, totalBytes, top: { mode: top.mode & 0o7777, mtimeMs: top.mtimeMs } };
 }
 
 /** A piece size for `totalBytes`: about 2000 to 4000 pieces, from 16 KiB to 4 MiB. */

@@ -24,6 +24,8 @@ export interface DatasetShape {
   singleFile: boolean;
   pieceLength: number;
   entries: readonly Entry[];
+  /** The top folder's mode and time (a folder dataset read from disk; a .torrent has none). */
+  top?: { mode?: number; mtimeMs?: number };
 }
 
 export const PARTIAL_SUFFIX = '.mpitorrent-partial';
@@ -121,6 +123,7 @@ export function prepareDestination(root: string, shape: DatasetShape, where = ro
     if (shape.singleFile) makeFolder(dirname(root));
     else {
       makeFolder(root);
+      folders.push({ path: root, mode: shape.top?.mode, mtimeMs: shape.top?.mtimeMs });
     }
     for (const entry of shape.entries) {
       const finalPath = finalPathOf(root, shape, entry);
