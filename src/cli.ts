@@ -36,6 +36,10 @@ export async function main(): Promise<void> {
     const { runStage } = await import('./commands/stage.js');
     return runStage(process.argv.slice(3));
   }
+  if (process.argv[2] === 'create') {
+    const create = await import('./commands/create.js');
+    process.exit(await create.main(process.argv.slice(3)));
+  }
   let command: Command;
   try {
     command = parseCommand(process.argv.slice(2), { spins: spinsFor(pollingThreadsHere(), availableParallelism()) });

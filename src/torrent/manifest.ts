@@ -17,6 +17,8 @@ export interface FileEntry {
   mode?: number;
   /** Modification time in ms since the epoch; undefined when unknown. */
   mtimeMs?: number;
+  /** Whether it is executable when `mode` is unknown (a `.torrent`'s BEP 47 attribute 'x'). */
+  executable?: boolean;
 }
 
 export interface SymlinkEntry {

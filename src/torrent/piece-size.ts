@@ -1,0 +1,41 @@
+/** The piece length of a torrent: chosen from the data, or given by the user. */
+import { BLOCK_SIZE, nextPowerOfTwo } from './merkle.js';
+
+export const MIN_PIECE_LENGTH = BLOCK_SIZE;
+/** The largest chosen automatically: larger pieces cost memory per piece in flight. */
+export const MAX_AUTO_PIECE_LENGTH = 16 * 1024 * 1024;
+/** The largest accepted from the user. */
+export const MAX_PIECE_LENGTH = 256 * 1024 * 1024;
+/** Aim: at most this many pieces, and at least half as many when the data is large enough. */
+const TARGET_PIECES = 2000;
+
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isSafeInteger(n) && n > 0 && nextPowerOfTwo(n) === n;
+}
+
+/**
+ * A piece length for `totalBytes` of data: the smallest power of two that cuts it into at most
+ * 2000 pieces (so 1000 to 2000 for data of 32 MiB to 31 GiB), within 16 KiB .. 16 MiB.
+ */
+export function choosePieceLength(totalBytes: number): number {
+  let length = MIN_PIECE_LENGTH;
+  while (length < MAX_AUTO_PIECE_LENGTH && totalBytes / length > TARGET_PIECES) length *= 2;
+  return length;
+}
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+
+/**
+ * A piece size as the user wrote it: bytes, or with a binary suffix (16K, 1M, 4MiB). Returns
+ * the bytes, or a sentence saying what is wrong.
+ */
+export function parsePieceSize(textValue: string): number | string {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(textValue.trim());
+  const unit = match === null ? undefined : UNITS[match[2]!.toLowerCase()];
+  if (match === null || unit === undefined) return `piece size "${textValue}" is not a number of bytes (like 262144, 256K, 1M or 4MiB)`;
+  const bytes = Number(match[1]) * unit;
+  if (!isPowerOfTwo(bytes) || bytes < MIN_PIECE_LENGTH || bytes > MAX_PIECE_LENGTH) {
+    return `piece size "${textValue}" must be a power of two from 16K to 256M`;
+  }
+  return bytes;
+}
