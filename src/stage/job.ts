@@ -21,11 +21,13 @@ import { receiveFrame, sendFrame } from './exchange.js';
 import type { StageOptions } from './options.js';
 import { expandDest, makePlan, type RankPlace } from './plan.js';
 import { readShare, type SourceShape } from './seed.js';
-import { defaultPieceSize, walkSource } from './source-tree.js';
+import { datasetFromSource, datasetFromTorrent } from './dataset.js';
 import { runStageTracker, type WriterReport } from './stage-tracker.js';
 
 interface PlanMessage {
   writer: boolean;
+  /** The hashes come with the plan (from a .torrent), not from the seeders. */
+  hashesKnown: boolean;
   writers: number[];
   seeders: number[];
   shares: [number, number][];
@@ -38,28 +40,23 @@ interface HaveHeader {
 }
 
 /** Rank 0: every rank's place, the plan, and the dataset's shape from SOURCE. */
-async function planJob(world: Communicator, options: StageOptions, own: RankPlace): Promise<{ perRank: PlanMessage[]; places: RankPlace[] }> {
+async function planJob(world: Communicator, options: StageOptions, own: RankPlace): Promise<{ perRank: PlanMessage[]; places: RankPlace[]; hashes?: Uint8Array }> {
   const others = await Promise.all(Array.from({ length: world.size - 1 }, async (_, i) => {
     const { header } = await receiveFrame<Omit<RankPlace, 'rank'>>(world, i + 1);
     return { rank: i + 1, host: header.host, dest: header.dest };
   }));
   const places = [own, ...others];
   const plan = makePlan(places, options.seeders);
-  const tree = walkSource(options.source);
-  const shape: DatasetShape = {
-    name: tree.name,
-    singleFile: tree.singleFile,
-    pieceLength: options.pieceSize ?? defaultPieceSize(tree.totalBytes),
-    entries: tree.entries,
-    top: tree.top,
-  };
-  checkShape(options.source, shape);
+  const { shape, hashes } = options.torrent !== undefined
+    ? await datasetFromTorrent(options.torrent)
+    : await datasetFromSource(options.source, options.pieceSize);
+  checkShape(options.torrent ?? options.source, shape);
   const geometry = pieceGeometry(filesOf(shape).map((file) => file.length), shape.pieceLength);
   const shares = balancedShares(geometry, plan.seeders.length);
   const perRank = places.map(({ rank }) => ({
-    writer: plan.writerOf[rank] === rank, writers: plan.writers, seeders: plan.seeders, shares, shape,
+    writer: plan.writerOf[rank] === rank, hashesKnown: hashes !== undefined, writers: plan.writers, seeders: plan.seeders, shares, shape,
   }));
-  return { perRank, places };
+  return { perRank, places, hashes };
 }
 
 function filesOf(shape: DatasetShape): FileEntry[] {
@@ -79,14 +76,18 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   const own: RankPlace = { rank, host, dest: expandDest(options.dest, rank, host) };
   let plan: PlanMessage;
   let places: RankPlace[] = [];
+  let knownHashes: Uint8Array | undefined;
   if (rank === 0) {
     const planned = await planJob(world, options, own);
     places = planned.places;
     plan = planned.perRank[0]!;
-    await Promise.all(planned.perRank.slice(1).map((message, i) => sendFrame(world, i + 1, message)));
+    knownHashes = planned.hashes;
+    await Promise.all(planned.perRank.slice(1).map((message, i) => sendFrame(world, i + 1, message, message.writer ? knownHashes : undefined)));
   } else {
     await sendFrame(world, 0, { host: own.host, dest: own.dest });
-    plan = (await receiveFrame<PlanMessage>(world, 0)).header;
+    const frame = await receiveFrame<PlanMessage>(world, 0);
+    plan = frame.header;
+    if (plan.hashesKnown) knownHashes = frame.bytes.slice();
   }
 
   if (!plan.writer) {
@@ -101,11 +102,13 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   const seederIndex = plan.seeders.indexOf(rank);
   const share = seederIndex === -1 ? undefined : plan.shares[seederIndex]!;
   const sourceShape: SourceShape = { singleFile: shape.singleFile, files: filesOf(shape) };
-  const read = share ? readShare(options.source, sourceShape, store, share[0], share[1]) : { hashes: new Uint8Array(0), bytesRead: 0 };
+  const read = share ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes) : { hashes: new Uint8Array(0), bytesRead: 0 };
 
-  // Every piece's hash: gathered by rank 0 from the seeders, then given to every writer.
+  // Every piece's hash: from the .torrent, or gathered by rank 0 from the seeders and given to every writer.
   let hashes: Uint8Array;
-  if (rank === 0) {
+  if (knownHashes !== undefined) {
+    hashes = knownHashes;
+  } else if (rank === 0) {
     hashes = new Uint8Array(32 * pieceCount);
     hashes.set(read.hashes, 32 * share![0]);
     await Promise.all(plan.seeders.slice(1).map(async (seeder, i) => {
@@ -138,7 +141,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   startSwarmWorkers(workers, options, store, hashes, shape);
   if (rank === 0) {
     const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
-    runStageTracker(world, options, { shape, store, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
+    runStageTracker(world, options, { shape, store, hashes, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
     await Promise.all(idle.map((r) => sendFrame(world, r, {})));
   }
   startupMark('stage: swarm started');

@@ -1,8 +1,8 @@
 /**
  * Who does what in a stage job, decided by rank 0 from every rank's node and destination:
  * ranks with the same node and the same expanded DEST form a group whose lowest rank writes
- * (the others stay idle and never write); the writers of the K lowest-ranked distinct nodes
- * seed, each reading a share of SOURCE.
+ * (the others stay idle and never write); K writers seed, each reading a share of SOURCE: one
+ * per node on the lowest nodes, then (fewer nodes than K) other destinations of those nodes.
  */
 import { resolve } from 'node:path';
 
@@ -42,7 +42,8 @@ export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
     }
     writerOf[place.rank] = writer;
   }
-  // One seeder per node: the lowest writer of each node, lowest nodes first.
+  // Seeders on distinct nodes first (the lowest writer of each, lowest nodes first); with fewer
+  // nodes than asked for, other writers (other destinations of a node) make up the number.
   const seeding: number[] = [];
   const nodesSeen = new Set<string>();
   for (const writer of writers) {
@@ -51,5 +52,10 @@ export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
     nodesSeen.add(host);
     seeding.push(writer);
   }
+  for (const writer of writers) {
+    if (seeding.length >= seeders) break;
+    if (!seeding.includes(writer)) seeding.push(writer);
+  }
+  seeding.sort((a, b) => a - b);
   return { writers, seeders: seeding, writerOf };
 }

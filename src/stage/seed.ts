@@ -57,7 +57,11 @@ export function readShare(source: string, shape: SourceShape, store: DiskStore, 
       throw new InputError(path, undefined, describeFsError(error), { cause: error });
     }
     try {
-      if (!unchanged(fstatSync(fd), file)) throw new InputError(path, undefined, 'changed since the job listed it (size or modification time)');
+      const before = fstatSync(fd);
+      if (known && before.size !== file.length) {
+        throw new InputError(path, undefined, `is ${before.size} bytes, but the .torrent says ${file.length}: SOURCE does not match the .torrent`);
+      }
+      if (!unchanged(before, file)) throw new InputError(path, undefined, 'changed since the job listed it (size or modification time)');
       for (; piece < lastOfFile; piece++) {
         const data = buffer.subarray(0, geometry.length[piece]);
         let done = 0;
@@ -70,7 +74,7 @@ export function readShare(source: string, shape: SourceShape, store: DiskStore, 
         const root = pieceRoot(data, geometry.leaves[piece]!);
         if (known) {
           if (!equalBytes(root, known.subarray(32 * piece, 32 * piece + 32))) {
-            throw new InputError(path, undefined, `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent`);
+            throw new InputError(path, undefined, `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent: SOURCE is not the data it describes`);
           }
         } else {
           hashes.set(root, 32 * (piece - start));

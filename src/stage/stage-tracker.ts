@@ -21,6 +21,11 @@ import { writeStats } from '../tracker/run-tracker.js';
 import { TrackedFile } from '../tracker/swarm.js';
 import { Tracker } from '../tracker/tracker.js';
 import { UsageError } from '../usage-error.js';
+import { describeFsError } from '../io/fs-reason.js';
+import { writeWhole } from '../io/write-whole.js';
+import { buildMetainfo } from '../torrent/metainfo.js';
+import { manifestOf } from './dataset.js';
+import { basename } from 'node:path';
 import { rejectMalformed, warn } from '../warnings.js';
 import type { StageOptions } from './options.js';
 import type { RankPlace } from './plan.js';
@@ -40,6 +45,7 @@ export interface WriterReport {
 export interface StageRun {
   shape: DatasetShape;
   store: DiskStore;
+  hashes: Uint8Array;
   places: RankPlace[];
   writers: number[];
   seeders: number[];
@@ -79,6 +85,7 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
     const reason = unwritableFolderReason(dirname(swarm.statsFile));
     if (reason !== undefined) throw new UsageError(`--stats ${swarm.statsFile}: ${reason}`);
   }
+  if (options.saveTorrent !== undefined) saveTorrent(options.saveTorrent, run);
   const { store } = run;
   const file = new TrackedFile(0, run.shape.name, new Array<string>(store.pieceCount).fill(''));
   const heldAtStart = new Map<number, number>();
@@ -113,4 +120,15 @@ function totalBytes(store: DiskStore): number {
   let bytes = 0;
   for (let piece = 0; piece < store.pieceCount; piece++) bytes += store.lengthOf(piece);
   return bytes;
+}
+
+/** The job's manifest as a .torrent, written whole by rank 0 before the swarm starts. */
+function saveTorrent(path: string, run: StageRun): void {
+  const manifest = manifestOf(run.shape, run.store.tree.geometry, run.hashes);
+  const { bytes } = buildMetainfo(manifest, { createdBy: 'mpitorrent stage' });
+  try {
+    writeWhole(dirname(path), basename(path), 'torrent', bytes);
+  } catch (error) {
+    throw new UsageError(`--save-torrent ${path}: ${describeFsError(error)}`);
+  }
 }

@@ -3,10 +3,12 @@
  * empty files, symlinks, modes and times), with one writer per (node, destination).
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { StageStats } from '../../src/stage/stats.js';
+import { readTorrent } from '../../src/torrent/parse.js';
 import { describeRun, runMpi } from '../helpers/mpirun.js';
 import { makeFileDataset, makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -54,4 +56,38 @@ test('ranks sharing a node and a destination write it once, by the lowest rank (
   t.deepEqual(stats.perNode.map((node) => node.rank), [0, 2]);
   // Each writer wrote each piece once: what it had at the start plus what it fetched.
   for (const node of stats.perNode) t.is(node.piecesAtStart + node.piecesFetched, stats.pieces);
+});
+
+test('three seeders each read a share of SOURCE once, and --save-torrent keeps the manifest create would make (np 3)', async (t) => {
+  const dir = freshDir();
+  makeFolderDataset(join(dir, 'src'), { bigBytes: 20 * PIECE + 5 });
+  const result = await runMpi(3, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '3',
+    '--save-torrent', join(dir, 'saved.torrent'), '--stats', join(dir, 'stats.json')));
+  t.is(result.code, 0, describeRun(result));
+  for (const rank of [0, 1, 2]) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
+  t.deepEqual(stats.seeders, [0, 1, 2]);
+  const reads = stats.perNode.map((node) => node.bytesReadFromSource);
+  t.is(reads.reduce((a, b) => a + b, 0), stats.bytes);
+  for (const read of reads) t.true(read > 0);
+  const created = spawnSync('node', ['dist/main.js', 'create', join(dir, 'src'), '-o', join(dir, 'created.torrent'), '--piece-size', String(PIECE), '--quiet']);
+  t.is(created.status, 0, String(created.stderr));
+  const saved = await readTorrent(join(dir, 'saved.torrent'));
+  const reference = await readTorrent(join(dir, 'created.torrent'));
+  t.deepEqual(Buffer.from(saved.infoHash).toString('hex'), Buffer.from(reference.infoHash).toString('hex'));
+});
+
+test('--torrent gives the hashes: every rank gets the data the .torrent describes (np 3, two seeders)', async (t) => {
+  const dir = freshDir();
+  makeFolderDataset(join(dir, 'src'));
+  const created = spawnSync('node', ['dist/main.js', 'create', join(dir, 'src'), '-o', join(dir, 'src.torrent'), '--piece-size', '32K', '--quiet']);
+  t.is(created.status, 0, String(created.stderr));
+  const result = await runMpi(3, [...MAIN, 'stage', join(dir, 'src'), join(dir, 'd{rank}'), '--torrent', join(dir, 'src.torrent'), '--seeders', '2', '--progress', 'none']);
+  t.is(result.code, 0, describeRun(result));
+  // A .torrent holds no empty folders and no modes but 'x', nor times.
+  rmSync(join(dir, 'src/empty-folder'), { recursive: true });
+  for (const rank of [0, 1, 2]) {
+    const problems = treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)).filter((line) => !/: (mode|mtime) /.test(line));
+    t.deepEqual(problems, [], `rank ${rank}`);
+  }
 });

@@ -1,0 +1,29 @@
+import test from 'ava';
+
+import { expandDest, makePlan } from '../../src/stage/plan.js';
+
+test('{rank} and {host} expand per rank into an absolute path', (t) => {
+  t.is(expandDest('/tmp/d-{rank}/{host}/x', 3, 'n1'), '/tmp/d-3/n1/x');
+  t.true(expandDest('rel/{rank}', 1, 'h').startsWith('/'));
+});
+
+test('ranks of one node with one destination have one writer, the lowest', (t) => {
+  const plan = makePlan([
+    { rank: 0, host: 'a', dest: '/d' }, { rank: 1, host: 'a', dest: '/d' },
+    { rank: 2, host: 'b', dest: '/d' }, { rank: 3, host: 'b', dest: '/d' }, { rank: 4, host: 'a', dest: '/e' },
+  ], 1);
+  t.deepEqual(plan.writers, [0, 2, 4]);
+  t.deepEqual(plan.writerOf, [0, 0, 2, 2, 4]);
+  t.deepEqual(plan.seeders, [0]);
+});
+
+test('seeders come from distinct nodes first, then from other destinations', (t) => {
+  const places = [
+    { rank: 0, host: 'a', dest: '/d0' }, { rank: 1, host: 'a', dest: '/d1' },
+    { rank: 2, host: 'b', dest: '/d2' }, { rank: 3, host: 'c', dest: '/d3' },
+  ];
+  t.deepEqual(makePlan(places, 2).seeders, [0, 2]);
+  t.deepEqual(makePlan(places, 3).seeders, [0, 2, 3]);
+  t.deepEqual(makePlan(places, 4).seeders, [0, 1, 2, 3]);
+  t.deepEqual(makePlan(places, 9).seeders, [0, 1, 2, 3]);
+});
