@@ -41,8 +41,8 @@ Options:
   --torrent FILE         take the pieces' hashes from a .torrent made earlier (mpitorrent create)
   --save-torrent FILE    keep the job's manifest as a .torrent (written by rank 0)
   --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data)
-  --window-bytes BYTES   bytes a rank asks for at once (default 64M)
-  --batch-bytes BYTES    bytes per request message, at most (default 4M)
+  --window-bytes BYTES   bytes a rank asks for at once (default 16M)
+  --batch-bytes BYTES    bytes per request message, at most (default 1M)
   --progress MODE        bar, lines or none (default: bar on a terminal, else lines)
   --stats FILE           write statistics as JSON (rank 0)
   --quiet                no summary at the end
@@ -129,8 +129,8 @@ export function parseStageCommand(argv: readonly string[], defaults: Parameters<
       torrent,
       saveTorrent: own.get('save-torrent'),
       pieceSize,
-      windowBytes: parseBytes('window-bytes', own.get('window-bytes') ?? '64M'),
-      batchBytes: parseBytes('batch-bytes', own.get('batch-bytes') ?? '4M'),
+      windowBytes: parseBytes('window-bytes', own.get('window-bytes') ?? '16M'),
+      batchBytes: parseBytes('batch-bytes', own.get('batch-bytes') ?? '1M'),
       progress: progress as ProgressMode | undefined,
       swarm: swarmCommand.options,
     },
