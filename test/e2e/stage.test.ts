@@ -91,3 +91,15 @@ test('--torrent gives the hashes: every rank gets the data the .torrent describe
     t.deepEqual(problems, [], `rank ${rank}`);
   }
 });
+
+test('2000 small files reach 8 destinations whole (np 8)', async (t) => {
+  t.timeout(300_000);
+  const dir = freshDir();
+  makeFolderDataset(join(dir, 'src'), { smallFiles: 2000 });
+  const result = await runMpi(8, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')), { timeoutMs: 280_000 });
+  t.is(result.code, 0, describeRun(result));
+  for (let rank = 0; rank < 8; rank++) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
+  t.is(stats.files, 2004);
+  t.is(stats.nodes, 8);
+});
