@@ -75,7 +75,7 @@ class WatchedTracker implements Role {
 
 function bytesOf(store: DiskStore, have: Bitfield): number {
   let bytes = 0;
-  for (let piece = 0; piece < store.pieceCount; piece++) if (have.has(piece)) bytes += store.lengthOf(piece);
+  for (let piece = 0; piece < store.pieceCount; piece++) if (have.has(piece)) bytes += store.lengthOf(0, piece);
   return bytes;
 }
 
@@ -104,7 +104,7 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
     onDistrust: (_file, sender) => warn(WHERE, `rank ${sender} sent bad pieces ${file.strikes.get(sender)} times: no longer offered as a holder`),
     onUpdate: (rank, segments, now) => {
       let bytes = 0;
-      for (const piece of segments) bytes += store.lengthOf(piece);
+      for (const piece of segments) bytes += store.lengthOf(0, piece);
       progress.add(rank, bytes, now);
     },
     onDownloadsDone: (rank, now) => progress.finished(rank, now),
@@ -118,7 +118,7 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
 
 function totalBytes(store: DiskStore): number {
   let bytes = 0;
-  for (let piece = 0; piece < store.pieceCount; piece++) bytes += store.lengthOf(piece);
+  for (let piece = 0; piece < store.pieceCount; piece++) bytes += store.lengthOf(0, piece);
   return bytes;
 }
 

@@ -127,7 +127,7 @@ export function stageStats(input: { run: StageRun; options: StageOptions; tracke
 
 function sumHeldAtStart(store: StageRun['store'], have: StageRun['reports'][number]['have']): number {
   let bytes = 0;
-  for (let piece = 0; piece < store.pieceCount; piece++) if (have.has(piece)) bytes += store.lengthOf(piece);
+  for (let piece = 0; piece < store.pieceCount; piece++) if (have.has(piece)) bytes += store.lengthOf(0, piece);
   return bytes;
 }
 

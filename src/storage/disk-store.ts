@@ -26,8 +26,8 @@ export class DiskStore {
     return this.tree.geometry.length.length;
   }
 
-  /** The piece's length in bytes. */
-  lengthOf(piece: number): number {
+  /** The piece's length in bytes (`fileId`: the swarm's, ignored). */
+  lengthOf(_fileId: number, piece: number): number {
     return this.tree.geometry.length[piece]!;
   }
 
@@ -45,13 +45,13 @@ export class DiskStore {
 
   /** A piece's bytes from disk, in a fresh buffer. */
   read(_fileId: number, piece: number): Uint8Array {
-    const target = new Uint8Array(this.lengthOf(piece));
-    this.readInto(piece, target);
+    const target = new Uint8Array(this.lengthOf(0, piece));
+    this.readInto(0, piece, target);
     return target;
   }
 
   /** Reads a piece straight into `target` (its length), e.g. an outgoing message's payload. */
-  readInto(piece: number, target: Uint8Array): void {
+  readInto(_fileId: number, piece: number, target: Uint8Array): void {
     const { geometry, files } = this.tree;
     const file = files[geometry.file[piece]!]!;
     const position = geometry.offset[piece]!;

@@ -14,7 +14,7 @@ export function checkExistingPieces(store: DiskStore, hashes: Uint8Array, skip: 
   for (let piece = 0; piece < store.pieceCount; piece++) {
     if (skip(piece) || store.has(0, piece) || files[geometry.file[piece]!]!.fresh) continue;
     const data = buffer.subarray(0, geometry.length[piece]);
-    store.readInto(piece, data);
+    store.readInto(0, piece, data);
     if (equalBytes(pieceRoot(data, geometry.leaves[piece]!), hashes.subarray(32 * piece, 32 * piece + 32))) {
       store.markHeld(piece);
       found++;
