@@ -22,7 +22,7 @@ import type { StageOptions } from './options.js';
 import { expandDest, makePlan, type RankPlace } from './plan.js';
 import { readShare, type SourceShape } from './seed.js';
 import { datasetFromSource, datasetFromTorrent } from './dataset.js';
-import { runStageTracker, type WriterReport } from './stage-tracker.js';
+import { reportStage, runStageTracker, type WriterReport } from './stage-tracker.js';
 
 interface PlanMessage {
   writer: boolean;
@@ -92,6 +92,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
 
   if (!plan.writer) {
     await dismiss(workers);
+    await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
     await receiveFrame(world, 0);  // the end of the job
     return 0;
   }
@@ -139,15 +140,25 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   }
 
   startSwarmWorkers(workers, options, store, hashes, shape);
-  if (rank === 0) {
-    const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
-    runStageTracker(world, options, { shape, store, hashes, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
-    await Promise.all(idle.map((r) => sendFrame(world, r, {})));
-  }
   startupMark('stage: swarm started');
+  if (rank !== 0) {
+    await Promise.all([workers.download.exited, workers.upload.exited]);
+    store.close();
+    await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
+    return 0;
+  }
+  const stats = runStageTracker(world, options, { shape, store, hashes, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
   await Promise.all([workers.download.exited, workers.upload.exited]);
-  startupMark('stage: workers exited');
   store.close();
+  startupMark('stage: workers exited');
+  // Every rank's peak memory, then the end for the idle ones.
+  stats.peakRssKiB['0'] = process.resourceUsage().maxRSS;
+  await Promise.all(places.slice(1).map(async ({ rank: other }) => {
+    stats.peakRssKiB[String(other)] = (await receiveFrame<{ peakRssKiB: number }>(world, other)).header.peakRssKiB;
+  }));
+  reportStage(options, stats);
+  const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
+  await Promise.all(idle.map((r) => sendFrame(world, r, {})));
   return 0;
 }
 

@@ -30,7 +30,7 @@ import { rejectMalformed, warn } from '../warnings.js';
 import type { StageOptions } from './options.js';
 import type { RankPlace } from './plan.js';
 import { StageProgress } from './progress.js';
-import { stageStats, stageSummary } from './stats.js';
+import { stageStats, stageSummary, type StageStats } from './stats.js';
 
 const WHERE = 'tracker';
 
@@ -79,7 +79,8 @@ function bytesOf(store: DiskStore, have: Bitfield): number {
   return bytes;
 }
 
-export function runStageTracker(world: Communicator, options: StageOptions, run: StageRun): void {
+/** Runs the swarm's tracker until every writer is done; returns the statistics (not yet reported). */
+export function runStageTracker(world: Communicator, options: StageOptions, run: StageRun): StageStats {
   const { swarm } = options;
   if (swarm.statsFile !== undefined) {
     const reason = unwritableFolderReason(dirname(swarm.statsFile));
@@ -111,9 +112,13 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
   }, { peers: run.writers, catalogue: { files: [file], byName: new Map([[file.name, file]]) } });
   serve(new WatchedTracker(tracker, progress), transport, Tag.Tracker, rejectMalformed(WHERE));
   progress.close();
-  const stats = stageStats({ run, options, tracker, file, progress, endMs: monotonicMs() });
-  if (!swarm.quiet) writeFully(1, stageSummary(stats) + '\n');
-  if (swarm.statsFile !== undefined) writeStats(swarm.statsFile, stats);
+  return stageStats({ run, options, tracker, file, progress, endMs: monotonicMs() });
+}
+
+/** The summary on stdout (unless --quiet) and --stats. */
+export function reportStage(options: StageOptions, stats: StageStats): void {
+  if (!options.swarm.quiet) writeFully(1, stageSummary(stats) + '\n');
+  if (options.swarm.statsFile !== undefined) writeStats(options.swarm.statsFile, stats);
 }
 
 function totalBytes(store: DiskStore): number {

@@ -57,6 +57,8 @@ export interface StageStats {
   seed: number;
   hosts: string[];
   perNode: NodeStats[];
+  /** Peak resident memory of each rank's process, in KiB (writers and idle ranks). */
+  peakRssKiB: Record<string, number>;
 }
 
 const record = (counts: readonly RankCount[] = []): Record<string, number> =>
@@ -122,6 +124,7 @@ export function stageStats(input: { run: StageRun; options: StageOptions; tracke
     seed: options.swarm.seed,
     hosts: [...new Set(run.places.map((place) => place.host))],
     perNode,
+    peakRssKiB: {},
   };
 }
 
@@ -142,6 +145,8 @@ export function stageSummary(stats: StageStats): string {
     `pieces fetched through the swarm: ${fetched}${resumed > 0 ? `; found intact from an earlier run: ${resumed}` : ''}; ` +
       `slowest: rank ${slowest.rank} (${slowest.host}) at ${slowest.doneAt.toFixed(2)} s`,
   ];
+  const rss = Object.values(stats.peakRssKiB);
+  if (rss.length > 0) lines.push(`peak memory per rank: max ${formatBytes(1024 * Math.max(...rss))}`);
   if (stats.badPieces > 0) {
     const blamed = Object.entries(stats.blame).map(([rank, count]) =>
       `rank ${rank} sent ${count} bad pieces${stats.distrusted.includes(Number(rank)) ? ' (distrusted)' : ''}`);

@@ -27,6 +27,7 @@ export function makeFolderDataset(root: string, options: { bigBytes?: number; sm
 }
 
 export function makeFileDataset(path: string, bytes: number): void {
+  // randomBytes of 64 MiB at most at a time is fine; larger sets are written in parts by the caller.
   writeFileSync(path, randomBytes(bytes));
 }
 
