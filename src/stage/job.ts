@@ -19,7 +19,8 @@ import { checkExistingPieces } from '../storage/resume.js';
 import type { FileEntry } from '../torrent/manifest.js';
 import { receiveFrame, sendFrame } from './exchange.js';
 import type { StageOptions } from './options.js';
-import { expandDest, makePlan, type RankPlace } from './plan.js';
+import { expandDest, makePlan, overlapReason, type RankPlace } from './plan.js';
+import { InputError } from '../io/input-error.js';
 import { readShare, type SourceShape } from './seed.js';
 import { datasetFromSource, datasetFromTorrent } from './dataset.js';
 import { reportStage, runStageTracker, type WriterReport } from './stage-tracker.js';
@@ -46,6 +47,10 @@ async function planJob(world: Communicator, options: StageOptions, own: RankPlac
     return { rank: i + 1, host: header.host, dest: header.dest };
   }));
   const places = [own, ...others];
+  for (const place of places) {
+    const reason = overlapReason(options.source, place.dest);
+    if (reason !== undefined) throw Object.assign(new InputError(place.dest, undefined, `DEST ${reason}: a copy cannot be written there`), { rank: place.rank });
+  }
   const plan = makePlan(places, options.seeders);
   const { shape, hashes } = options.torrent !== undefined
     ? await datasetFromTorrent(options.torrent)

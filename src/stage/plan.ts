@@ -59,3 +59,13 @@ export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
   seeding.sort((a, b) => a - b);
   return { writers, seeders: seeding, writerOf };
 }
+
+/** Why `dest` may not receive a copy of `source` (one inside the other, or the same), or undefined. */
+export function overlapReason(source: string, dest: string): string | undefined {
+  const a = resolve(source);
+  const b = resolve(dest);
+  if (a === b) return 'is SOURCE itself';
+  if (b.startsWith(a + '/')) return 'is inside SOURCE';
+  if (a.startsWith(b + '/')) return 'holds SOURCE';
+  return undefined;
+}

@@ -94,3 +94,10 @@ test.serial('the disk full at DEST midway: exit 3 naming the rank and the file, 
     execFileSync('umount', [small]);
   }
 });
+
+test('a DEST inside SOURCE: exit 3 naming the rank and DEST, SOURCE untouched', async (t) => {
+  const dir = freshDir();
+  makeFolderDataset(join(dir, 'src'));
+  await expectFailure(t, 2, stage(join(dir, 'src'), join(dir, 'src/copy{rank}')), 3, /^rank 0: .*src\/copy0: DEST is inside SOURCE/m);
+  t.is(spawnSync('test', ['-e', join(dir, 'src/copy1')]).status, 1);
+});

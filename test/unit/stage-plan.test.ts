@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { expandDest, makePlan } from '../../src/stage/plan.js';
+import { expandDest, makePlan, overlapReason } from '../../src/stage/plan.js';
 
 test('{rank} and {host} expand per rank into an absolute path', (t) => {
   t.is(expandDest('/tmp/d-{rank}/{host}/x', 3, 'n1'), '/tmp/d-3/n1/x');
@@ -26,4 +26,12 @@ test('seeders come from distinct nodes first, then from other destinations', (t)
   t.deepEqual(makePlan(places, 3).seeders, [0, 2, 3]);
   t.deepEqual(makePlan(places, 4).seeders, [0, 1, 2, 3]);
   t.deepEqual(makePlan(places, 9).seeders, [0, 1, 2, 3]);
+});
+
+test('DEST may not be SOURCE, nor inside it, nor hold it', (t) => {
+  t.is(overlapReason('/data/set', '/data/set'), 'is SOURCE itself');
+  t.is(overlapReason('/data/set', '/data/set/copy'), 'is inside SOURCE');
+  t.is(overlapReason('/data/set', '/data'), 'holds SOURCE');
+  t.is(overlapReason('/data/set', '/data/set2'), undefined);
+  t.is(overlapReason('/data/set', '/tmp/copy'), undefined);
 });
