@@ -15,7 +15,9 @@ import { Bitfield } from '../protocol/bitfield.js';
 import { DiskStore } from '../storage/disk-store.js';
 import { balancedShares, pieceGeometry } from '../storage/geometry.js';
 import { checkShape, prepareDestination, type DatasetShape } from '../storage/prepare.js';
-import { checkExistingPieces } from '../storage/resume.js';
+import { hashLeftovers, markIntact } from '../storage/resume.js';
+import { availableParallelism } from 'node:os';
+import { launcherLocalSize } from '../mpi/launcher.js';
 import type { FileEntry } from '../torrent/manifest.js';
 import { receiveFrame, sendFrame } from './exchange.js';
 import type { StageOptions } from './options.js';
@@ -108,6 +110,11 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   const seederIndex = plan.seeders.indexOf(rank);
   const share = seederIndex === -1 ? undefined : plan.shares[seederIndex]!;
   const sourceShape: SourceShape = { singleFile: shape.singleFile, files: filesOf(shape) };
+  // What an earlier run left here is hashed on a thread pool while the seeders read SOURCE.
+  const { geometry } = store.tree;
+  const wholeInShare = (file: number): boolean => share !== undefined &&
+    geometry.firstPiece[file]! >= share[0] && geometry.firstPiece[file]! + geometry.pieceCount[file]! <= share[1];
+  const leftovers = hashLeftovers(store, { threads: hashThreads(), skipFile: wholeInShare });
   const read = share ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes) : { hashes: new Uint8Array(0), bytesRead: 0 };
 
   // Every piece's hash: from the .torrent, or gathered by rank 0 from the seeders and given to every writer.
@@ -129,7 +136,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
 
   // What an earlier run left here (a seeder's own share is fresh from SOURCE).
   const inShare = (piece: number): boolean => share !== undefined && piece >= share[0] && piece < share[1];
-  const resumed = checkExistingPieces(store, hashes, inShare);
+  const resumed = markIntact(store, await leftovers, hashes, inShare);
   const have = new Bitfield(pieceCount);
   for (let piece = 0; piece < pieceCount; piece++) if (store.has(0, piece)) have.set(piece);
 
@@ -186,4 +193,9 @@ function startSwarmWorkers(workers: PeerWorkers, options: StageOptions, store: D
   const upload: UploadSetup = { store: [], backoff: swarm.backoff, seed: swarm.seed, faults: swarm.faults, stage };
   postSetup(workers.upload.worker, workers.upload.setupPosted, upload);
   postSetup(workers.download.worker, workers.download.setupPosted, download);
+}
+
+/** Hashing threads for this rank: the node's cores shared among its ranks. */
+function hashThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / (launcherLocalSize() ?? 1)));
 }

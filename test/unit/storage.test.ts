@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 import { DiskStore } from '../../src/storage/disk-store.js';
 import { balancedShares, pieceGeometry } from '../../src/storage/geometry.js';
 import { partialPathOf, prepareDestination, type DatasetShape } from '../../src/storage/prepare.js';
-import { checkExistingPieces } from '../../src/storage/resume.js';
+import { checkExistingPieces, hashLeftovers, markIntact } from '../../src/storage/resume.js';
 import { symlinkStaysInside, unsafePathReason } from '../../src/storage/safe-path.js';
 import { pieceRoot } from '../../src/torrent/merkle.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -181,3 +181,19 @@ test('a destination occupied by a folder where a file goes is a clear error', (t
   t.throws(() => prepareDestination(root, shape), { message: /top\.bin: exists and is not a file/ });
   t.true(lstatSync(join(root, 'top.bin')).isDirectory());
 });
+
+for (const [where, poolMinBytes] of [['on the thread pool', 0], ['on this thread', Infinity]] as const) {
+test(`leftovers hashed ${where} find the intact pieces, and only those`, async (t) => {
+  const root = join(freshDir(), 'dest');
+  const { shape, contents } = dataset();
+  const first = new DiskStore(prepareDestination(root, shape));
+  const hashes = hashesOf(first, contents);
+  for (const piece of [1, 3, 5, 7]) first.write(0, piece, pieceBytes(first, contents, piece));
+  first.close();
+  const second = new DiskStore(prepareDestination(root, shape));
+  const roots = await hashLeftovers(second, { threads: 2, poolMinBytes });
+  t.is(markIntact(second, roots, hashes, (piece) => piece === 7), 3);
+  t.deepEqual([...Array(second.pieceCount).keys()].filter((piece) => second.has(0, piece)), [1, 3, 5]);
+  second.close();
+});
+}
