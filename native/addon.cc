@@ -33,6 +33,8 @@ Napi::Object Constants(Napi::Env env) {
   constants.Set("THREAD_MULTIPLE", Napi::Number::New(env, MPI_THREAD_MULTIPLE));
   constants.Set("COMM_WORLD", Napi::Number::New(env, kCommWorld));
   constants.Set("COMM_SELF", Napi::Number::New(env, kCommSelf));
+  constants.Set("COMM_TYPE_SHARED", Napi::Number::New(env, MPI_COMM_TYPE_SHARED));
+  constants.Set("ops", ReduceOps(env));
   Napi::Object classes = Napi::Object::New(env);
   for (int error_class = MPI_SUCCESS; error_class <= MPI_ERR_LASTCODE && error_class < 256; ++error_class) {
     const char* name = ErrorClassName(error_class);

@@ -1,4 +1,5 @@
-// Bytes of any ArrayBufferView, without copying; and the status every receive writes.
+// Bytes or typed elements of any ArrayBufferView, without copying; and the status every receive
+// writes.
 #pragma once
 #include <napi.h>
 
@@ -14,10 +15,23 @@ struct Bytes {
 // The bytes a TypedArray or DataView covers (JS has checked the type and the size).
 Bytes BytesOf(Napi::Env env, const Napi::Value& view);
 
-// This thread's status block, shared with JS as an Int32Array:
-// [source, tag, error, count].
-enum StatusField { kStatusSource = 0, kStatusTag = 1, kStatusError = 2, kStatusCount = 3 };
-constexpr int kStatusLength = 4;
+// The elements of a TypedArray with the MPI datatype that matches them (a DataView: its bytes,
+// MPI_BYTE). For collectives, where reductions need the real type.
+struct Elements {
+  void* data;
+  int count;
+  MPI_Datatype type;
+};
+Elements ElementsOf(Napi::Env env, const Napi::Value& view);
+
+// ElementsOf, or no buffer at all ({nullptr, 0, MPI_BYTE}) for undefined: the receive buffer of
+// a rank that is not the root, where MPI ignores it.
+Elements OptionalElementsOf(Napi::Env env, const Napi::Value& view);
+
+// This thread's status block, shared with JS as an Int32Array: [source, tag, count].
+// (MPI_ERROR is left out: MPI sets it only in calls that complete several requests.)
+enum StatusField { kStatusSource = 0, kStatusTag = 1, kStatusCount = 2 };
+constexpr int kStatusLength = 3;
 void WriteStatus(const MPI_Status& status);
 
 // Creates this environment's status block and exports it as `status`.

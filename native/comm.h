@@ -1,4 +1,4 @@
-// Communicators: rank, size, dup, free.
+// Communicators: rank, size, dup, split, split by type (node), free; the tag upper bound.
 #pragma once
 #include <napi.h>
 

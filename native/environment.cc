@@ -33,7 +33,7 @@ Napi::Value InitThread(const Napi::CallbackInfo& info) {
   });
   Check(env, rc, "MPI_Init_thread");
   if (g_provided.load() < 0) {
-    ThrowUsageError(env, "ERR_MPI_INIT_FAILED", "an earlier MPI_Init_thread failed");
+    ThrowBindingError(env, "ERR_MPI_INIT_FAILED", "an earlier MPI_Init_thread failed");
   }
   // MPI cannot start again after MPI_Finalize: say so rather than report a level.
   EnsureActive(env);
@@ -69,7 +69,7 @@ Napi::Value Abort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int code = info[1].As<Napi::Number>().Int32Value();
   if (!g_active.load()) {
-    ThrowUsageError(env, "ERR_MPI_NOT_ACTIVE", "MPI is not active: exit the process instead");
+    ThrowBindingError(env, "ERR_MPI_NOT_ACTIVE", "MPI is not active: exit the process instead");
   }
   MPI_Abort(CommFromHandle(env, info[0]), code);  // does not return in practice
   return env.Undefined();
@@ -137,7 +137,7 @@ void EnsureActive(Napi::Env env) {
   if (!g_active.load(std::memory_order_relaxed)) {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    ThrowUsageError(env, finalized ? "ERR_MPI_FINALIZED" : "ERR_MPI_NOT_INITIALIZED",
+    ThrowBindingError(env, finalized ? "ERR_MPI_FINALIZED" : "ERR_MPI_NOT_INITIALIZED",
                     finalized ? "MPI has been finalized" : "MPI is not initialized: call init() first");
   }
 }

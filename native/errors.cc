@@ -89,14 +89,14 @@ void ThrowMpiError(Napi::Env env, int rc, const char* mpi_call) {
   throw Napi::Error(env, MakeMpiError(env, DescribeMpiError(rc), mpi_call));
 }
 
-Napi::Value MakeUsageError(Napi::Env env, const char* code, const std::string& message) {
+Napi::Value MakeBindingError(Napi::Env env, const char* code, const std::string& message) {
   Napi::Object error = NewError(env, message);
   error.Set("code", code);
   return error;
 }
 
-void ThrowUsageError(Napi::Env env, const char* code, const std::string& message) {
-  throw Napi::Error(env, MakeUsageError(env, code, message));
+void ThrowBindingError(Napi::Env env, const char* code, const std::string& message) {
+  throw Napi::Error(env, MakeBindingError(env, code, message));
 }
 
 void SetErrorConstructor(const Napi::CallbackInfo& info) {

@@ -19,8 +19,9 @@ inline void Check(Napi::Env env, int rc, const char* mpi_call) {
   if (rc != MPI_SUCCESS) ThrowMpiError(env, rc, mpi_call);
 }
 
-// Throws an MpiError that did not come from an MPI return code (a misuse the binding catches).
-[[noreturn]] void ThrowUsageError(Napi::Env env, const char* code, const std::string& message);
+// Throws an MpiError the binding raises itself, with an ERR_MPI_* code instead of an MPI error
+// class: a call MPI would not survive (after MPI_Finalize) or a handle that is not live.
+[[noreturn]] void ThrowBindingError(Napi::Env env, const char* code, const std::string& message);
 
 // Remembers the JS MpiError constructor of this thread's environment.
 void SetErrorConstructor(const Napi::CallbackInfo& info);
@@ -37,7 +38,7 @@ MpiErrorInfo DescribeMpiError(int rc);
 // Builds (without throwing) the MpiError for a described MPI error; for async completions.
 Napi::Value MakeMpiError(Napi::Env env, const MpiErrorInfo& error, const char* mpi_call);
 
-// Builds (without throwing) an MpiError of the binding's own, e.g. ERR_MPI_FINALIZED.
-Napi::Value MakeUsageError(Napi::Env env, const char* code, const std::string& message);
+// Builds (without throwing) the binding's own MpiError, e.g. ERR_MPI_FINALIZED; for async completions.
+Napi::Value MakeBindingError(Napi::Env env, const char* code, const std::string& message);
 
 }  // namespace mpinode

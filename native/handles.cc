@@ -65,7 +65,7 @@ const BuiltinComms g_builtin_comms;
 MPI_Comm CommFromHandle(Napi::Env env, const Napi::Value& handle) {
   int slot = SlotOf(handle);
   if (slot < 0 || slot >= kMaxComms || !g_comm_used[slot].load(std::memory_order_acquire)) {
-    ThrowUsageError(env, "ERR_MPI_BAD_HANDLE", "not a live communicator handle");
+    ThrowBindingError(env, "ERR_MPI_BAD_HANDLE", "not a live communicator handle");
   }
   return g_comms[slot];
 }
@@ -79,14 +79,14 @@ int AddComm(Napi::Env env, MPI_Comm comm) {
       return slot;
     }
   }
-  ThrowUsageError(env, "ERR_MPI_TOO_MANY_COMMS", "too many live communicators");
+  ThrowBindingError(env, "ERR_MPI_TOO_MANY_COMMS", "too many live communicators");
 }
 
 MPI_Comm TakeComm(Napi::Env env, const Napi::Value& handle) {
   MPI_Comm comm = CommFromHandle(env, handle);
   int slot = SlotOf(handle);
   if (slot == kCommWorld || slot == kCommSelf) {
-    ThrowUsageError(env, "ERR_MPI_BAD_HANDLE", "COMM_WORLD and COMM_SELF cannot be freed");
+    ThrowBindingError(env, "ERR_MPI_BAD_HANDLE", "COMM_WORLD and COMM_SELF cannot be freed");
   }
   std::lock_guard<std::mutex> lock(*g_comm_mutex);
   g_comm_used[slot].store(false, std::memory_order_release);
@@ -98,7 +98,7 @@ int AddMessage(MPI_Message message) { return tls_messages.Add(message); }
 MPI_Message TakeMessage(Napi::Env env, const Napi::Value& handle) {
   int slot = SlotOf(handle);
   if (!tls_messages.Valid(slot)) {
-    ThrowUsageError(env, "ERR_MPI_BAD_HANDLE",
+    ThrowBindingError(env, "ERR_MPI_BAD_HANDLE",
                     "not a pending matched message of this thread (already received?)");
   }
   MPI_Message message = tls_messages.items[slot];
@@ -111,7 +111,7 @@ int AddRequest(MPI_Request request) { return tls_requests.Add(request); }
 MPI_Request* RequestSlot(Napi::Env env, const Napi::Value& handle) {
   int slot = SlotOf(handle);
   if (!tls_requests.Valid(slot)) {
-    ThrowUsageError(env, "ERR_MPI_BAD_HANDLE", "not a pending request of this thread");
+    ThrowBindingError(env, "ERR_MPI_BAD_HANDLE", "not a pending request of this thread");
   }
   return &tls_requests.items[slot];
 }

@@ -182,7 +182,7 @@ void CallJs(napi_env raw_env, napi_value js_callback, void* /*context*/, void* d
   Napi::Value error = env.Null();
   Napi::Value payload = env.Undefined();
   if (completion->rc == kFinalizedWhileWaiting) {
-    error = MakeUsageError(env, "ERR_MPI_FINALIZED", "MPI was finalized while this call was waiting");
+    error = MakeBindingError(env, "ERR_MPI_FINALIZED", "MPI was finalized while this call was waiting");
   } else if (completion->rc != MPI_SUCCESS) {
     error = MakeMpiError(env, completion->error, completion->mpi_call);
   } else if (completion->is_message) {
@@ -211,7 +211,7 @@ void FinalizeWatch(napi_env /*env*/, void* finalize_data, void* /*hint*/) {
 
 void Enqueue(Napi::Env env, std::shared_ptr<Watch> watch, Napi::Function callback) {
   if (ProvidedThreadLevel() < MPI_THREAD_MULTIPLE) {
-    ThrowUsageError(env, "ERR_MPI_THREAD_LEVEL",
+    ThrowBindingError(env, "ERR_MPI_THREAD_LEVEL",
                     "async waits need MPI_THREAD_MULTIPLE, which this MPI did not provide");
   }
   auto* holder = new std::shared_ptr<Watch>(watch);
@@ -225,7 +225,7 @@ void Enqueue(Napi::Env env, std::shared_ptr<Watch> watch, Napi::Function callbac
   std::lock_guard<std::mutex> lock(g_poller->mutex);
   if (g_poller->stopping) {
     napi_release_threadsafe_function(watch->tsfn, napi_tsfn_abort);
-    ThrowUsageError(env, "ERR_MPI_FINALIZED", "MPI has been finalized");
+    ThrowBindingError(env, "ERR_MPI_FINALIZED", "MPI has been finalized");
   }
   if (!g_poller->running) {
     g_poller->running = true;

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 
+import { describeExpectedError } from './describe-error.js';
 import { spinsFor } from './mpi/backoff.js';
 import { launcherLocalSize, launcherRank } from './mpi/launcher.js';
 import { prepareMpiEnv } from './mpi/mpi-env.js';
@@ -88,6 +89,6 @@ export async function main(): Promise<void> {
         const peer = runPeer && earlyWorkers ? { runPeer, workers: earlyWorkers } : await loadPeer();
         await peer.runPeer(world, options, peer.workers);
       }
-    });
+    }, { describeError: describeExpectedError });
   }
 }

@@ -12,6 +12,7 @@ export interface BackoffOptions {
   sleepCapUs: number;
 }
 
+/** The Backoff a thread gets when given none. */
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   // ~250 us of polling: longer than the shortest real sleep (Atomics.wait(10 us) takes ~63 us
   // here), so two threads in request/reply do not fall into step, each sleeping once per
@@ -31,11 +32,15 @@ export function spinsFor(pollingThreads: number | undefined, cores: number): num
   return pollingThreads !== undefined && pollingThreads > cores ? 0 : DEFAULT_BACKOFF.spins;
 }
 
+/**
+ * One thread's waiting state: call pause() after each empty poll and reset() when something
+ * arrived. Communicator.waitMessage uses one; keep one per loop to keep its state.
+ */
 export class Backoff {
+  /** The settings in use (DEFAULT_BACKOFF with the constructor's overrides). */
   readonly options: Readonly<BackoffOptions>;
   #idle = 0;
   #sleepUs: number;
-  #slept = false;
   readonly #cell = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: Partial<BackoffOptions> = {}) {
@@ -47,23 +52,13 @@ export class Backoff {
   reset(): void {
     this.#idle = 0;
     this.#sleepUs = this.options.sleepStartUs;
-    this.#slept = false;
-  }
-
-  /** True right after a sleep (Open MPI's ob1 then needs one more probe to match). */
-  get slept(): boolean {
-    return this.#slept;
   }
 
   /** One idle step: returns at once while spinning, else sleeps at most `limitUs`. */
   pause(limitUs = Infinity): void {
-    if (++this.#idle <= this.options.spins) {
-      this.#slept = false;
-      return;
-    }
+    if (++this.#idle <= this.options.spins) return;
     const sleepUs = Math.min(this.#sleepUs, limitUs);
     if (sleepUs > 0) Atomics.wait(this.#cell, 0, 0, sleepUs / 1000);
     this.#sleepUs = Math.min(this.#sleepUs * 2, this.options.sleepCapUs);
-    this.#slept = true;
   }
 }

@@ -1,12 +1,14 @@
-/** Communicators: point-to-point on bytes, matched probes, requests, collectives. */
+/** Communicators: point-to-point on bytes, matched probes, requests, collectives, splits. */
 import { monotonicMs } from '../clock.js';
 import { Backoff } from './backoff.js';
-import { ANY_SOURCE, ANY_TAG } from './constants.js';
+import { ANY_SOURCE, ANY_TAG, COMM_TYPE_SHARED, type ReduceOp } from './constants.js';
+import * as elements from './elements.js';
+import type { TypedArray } from './elements.js';
 import { MpiError } from './errors.js';
 import { Message } from './message.js';
 import { native } from './native.js';
 import { Request } from './request.js';
-import { lastStatus, type ReceivedMessage, type Status } from './status.js';
+import { lastCount, lastStatus, type ReceivedMessage, type Status } from './status.js';
 import * as validate from './validate.js';
 
 const INT_MIN = -2147483648;
@@ -18,6 +20,12 @@ function rank(name: string, value: unknown): number {
 }
 const tag = rank;
 
+/** The bytes a view covers, as a Uint8Array over the same memory (no copy). */
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** Options of Communicator.waitMessage. */
 export interface WaitMessageOptions {
   /** How to wait between polls (shared across calls to keep its state). */
   backoff?: Backoff;
@@ -25,6 +33,18 @@ export interface WaitMessageOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A group of ranks and its message space (an MPI communicator). Methods are MPI's calls, with
+ * MPI's names, on buffers MPI reads and writes in place: no copy between JS memory and MPI.
+ * Errors throw an MpiError (MPI_ERRORS_RETURN is set on every communicator); bad arguments
+ * throw a TypeError or RangeError before any MPI call.
+ *
+ * Blocking calls (recv, probe, mprobe, the collectives, waitSync) wait inside MPI, where Open
+ * MPI spins and burns a core, and a thread blocked there cannot be terminated. They suit short
+ * exchanges, such as collectives at the start and end of a job on the main thread. To wait
+ * long, use waitMessage, recvAsync, or a nonblocking call (isend, irecv, ibarrier, ibcast)
+ * and its Request.
+ */
 export class Communicator {
   /** The addon's handle; worker threads can rebuild the communicator from it. */
   readonly handle: number;
@@ -72,7 +92,7 @@ export class Communicator {
   tryRecvMessage(source = ANY_SOURCE, tagValue = ANY_TAG): ReceivedMessage | undefined {
     const message = native.improbe(this.handle, rank('source', source), tag('tag', tagValue));
     if (message < 0) return undefined;
-    const data = Buffer.allocUnsafe(native.status[3]!);
+    const data = Buffer.allocUnsafe(lastCount());
     native.mrecv(message, data);
     return { data, ...lastStatus() };
   }
@@ -102,12 +122,14 @@ export class Communicator {
    * here, then the addon's poller thread waits and receives it.
    */
   recvAsync(source = ANY_SOURCE, tagValue = ANY_TAG): Promise<ReceivedMessage> {
-    const ready = this.tryRecvMessage(source, tagValue) ?? this.tryRecvMessage(source, tagValue);
+    const from = rank('source', source);
+    const wanted = tag('tag', tagValue);
+    const ready = this.tryRecvMessage(from, wanted) ?? this.tryRecvMessage(from, wanted);
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
-      native.recvAsync(this.handle, source, tagValue, (error, data, from, gotTag, count) => {
+      native.recvAsync(this.handle, from, wanted, (error, data, sender, gotTag, count) => {
         if (error) reject(error);
-        else resolve({ data: data!, source: from, tag: gotTag, count });
+        else resolve({ data: data!, source: sender, tag: gotTag, count });
       });
     });
   }
@@ -159,14 +181,136 @@ export class Communicator {
     return new Request(native.irecv(this.handle, bytes, rank('source', source), tag('tag', tagValue)), bytes);
   }
 
-  /** MPI_Barrier. */
+  /** MPI_Barrier: returns once every rank has called it. Blocks inside MPI. */
   barrier(): void {
     native.barrier(this.handle);
   }
 
-  /** MPI_Bcast of `buffer` from `root`: every rank passes a buffer of the same size. */
+  /** MPI_Ibarrier: the request completes once every rank has called it. */
+  ibarrier(): Request {
+    return new Request(native.ibarrier(this.handle));
+  }
+
+  /** MPI_Bcast of `buffer`'s bytes from `root`: every rank passes a buffer of the same size. */
   bcast(buffer: ArrayBufferView, root: number): void {
     native.bcast(this.handle, validate.bytes('buffer', buffer), rank('root', root));
+  }
+
+  /** MPI_Ibcast: bcast as a request, which keeps `buffer` alive until it completes. */
+  ibcast(buffer: ArrayBufferView, root: number): Request {
+    const bytes = validate.bytes('buffer', buffer);
+    return new Request(native.ibcast(this.handle, bytes, rank('root', root)), bytes);
+  }
+
+  /**
+   * Bytes from `root` to every rank, whatever their length: the length goes first, then the
+   * bytes. The root passes `data` and gets it back as a Buffer over the same memory; the
+   * others pass undefined and get a new Buffer.
+   */
+  bcastBytes(data: ArrayBufferView | undefined, root: number): Buffer {
+    const from = rank('root', root);
+    const isRoot = this.rank === from;
+    const length = Int32Array.of(isRoot ? validate.bytes('data', data).byteLength : 0);
+    this.bcast(length, from);
+    const bytes = isRoot ? bytesOf(data!) : Buffer.allocUnsafe(length[0]!);
+    this.bcast(bytes, from);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * MPI_Allgather: each rank's `send` lands in every rank's `recv`, rank r's at r * send's
+   * length. Every rank sends as many elements, of the TypedArray type of `recv` (the MPI
+   * datatype follows it: Int32Array is MPI_INT32_T, Float64Array MPI_DOUBLE, ...; a DataView
+   * is bytes).
+   */
+  allgather<T extends TypedArray | DataView>(send: T, recv: T): void {
+    const data = validate.bytes('send', send);
+    const into = elements.receiveBuffer('recv', recv, data, elements.lengthOf(data) * this.size);
+    native.allgather(this.handle, data, into);
+  }
+
+  /**
+   * MPI_Allgatherv: rank r sends `counts[r]` elements, which land at `displs[r]` in every
+   * rank's `recv` (packed in rank order when `displs` is left out). Counts in elements.
+   */
+  allgatherv<T extends TypedArray | DataView>(
+    send: T, recv: T, counts: ArrayLike<number>, displs?: ArrayLike<number>,
+  ): void {
+    const data = validate.bytes('send', send);
+    const { counts: sizes, displs: offsets } = this.#layout(data, counts, displs);
+    const into = elements.receiveBuffer('recv', recv, data, elements.extent(sizes, offsets));
+    native.allgatherv(this.handle, data, into, sizes, offsets);
+  }
+
+  /**
+   * Every rank's bytes, whatever their lengths, on every rank: the lengths are gathered first,
+   * then the bytes into one Buffer. Returns one Buffer per rank, views of that one.
+   */
+  allgatherBytes(data: ArrayBufferView): Buffer[] {
+    const bytes = bytesOf(validate.bytes('data', data));
+    const lengths = new Int32Array(this.size);
+    this.allgather(Int32Array.of(bytes.byteLength), lengths);
+    const displs = elements.packedDispls(lengths);
+    const all = Buffer.allocUnsafe(elements.extent(lengths, displs));
+    native.allgatherv(this.handle, bytes, all, lengths, displs);
+    return Array.from(lengths, (length, r) => all.subarray(displs[r], displs[r]! + length));
+  }
+
+  /**
+   * MPI_Gather: each rank's `send` lands in the root's `recv`, rank r's at r * send's length.
+   * Only the root passes `recv`; the others may pass undefined.
+   */
+  gather<T extends TypedArray | DataView>(send: T, recv: T | undefined, root: number): void {
+    const data = validate.bytes('send', send);
+    const to = rank('root', root);
+    const into = this.rank === to
+      ? elements.receiveBuffer('recv', recv, data, elements.lengthOf(data) * this.size)
+      : undefined;
+    native.gather(this.handle, data, into, to);
+  }
+
+  /**
+   * MPI_Gatherv: rank r sends `counts[r]` elements, which land at `displs[r]` in the root's
+   * `recv` (packed when `displs` is left out). Only the root passes recv, counts and displs.
+   */
+  gatherv<T extends TypedArray | DataView>(
+    send: T, recv: T | undefined, counts: ArrayLike<number> | undefined, displs: ArrayLike<number> | undefined,
+    root: number,
+  ): void {
+    const data = validate.bytes('send', send);
+    const to = rank('root', root);
+    if (this.rank !== to) {
+      native.gatherv(this.handle, data, undefined, undefined, undefined, to);
+      return;
+    }
+    const { counts: sizes, displs: offsets } = this.#layout(data, counts, displs);
+    const into = elements.receiveBuffer('recv', recv, data, elements.extent(sizes, offsets));
+    native.gatherv(this.handle, data, into, sizes, offsets, to);
+  }
+
+  /**
+   * MPI_Allreduce: every rank gets, element by element, `op` over all ranks' `send`. Pass the
+   * same array as `send` and `recv` to reduce in place (MPI_IN_PLACE). The MPI datatype
+   * follows the TypedArray type; LAND, LOR, LXOR, BAND, BOR and BXOR need integers.
+   */
+  allreduce<T extends TypedArray>(send: T, recv: T, op: ReduceOp): void {
+    const data = validate.bytes('send', send);
+    const operation = elements.reduceOp('op', op, data);
+    const into = (recv as unknown) === data
+      ? data
+      : elements.receiveBuffer('recv', recv, data, elements.lengthOf(data));
+    native.allreduce(this.handle, data, into, operation);
+  }
+
+  // Counts and displacements of a v-collective, checked against this rank's send.
+  #layout(send: ArrayBufferView, counts: unknown, displs: unknown): { counts: Int32Array; displs: Int32Array } {
+    const sizes = elements.counts('counts', counts, this.size);
+    const sent = elements.lengthOf(send);
+    if (sizes[this.rank] !== sent) {
+      throw new RangeError(`Expected counts[${this.rank}] to be ${sent}, the length of send, but received ${sizes[this.rank]}`);
+    }
+    const offsets = displs === undefined ? elements.packedDispls(sizes) : elements.counts('displs', displs, this.size);
+    return { counts: sizes, displs: offsets };
   }
 
   /** MPI_Comm_dup: the same group with a separate message space. */
@@ -174,7 +318,27 @@ export class Communicator {
     return new Communicator(native.commDup(this.handle));
   }
 
-  /** MPI_Comm_free. */
+  /**
+   * MPI_Comm_split: one new communicator per `color`, ranked by `key` (then by rank here).
+   * Returns null on ranks passing UNDEFINED as color. Every rank of this communicator calls it.
+   */
+  split(color: number, key = this.rank): Communicator | null {
+    const handle = native.commSplit(this.handle, rank('color', color), rank('key', key));
+    return handle < 0 ? null : new Communicator(handle);
+  }
+
+  /**
+   * MPI_Comm_split_type: by default (COMM_TYPE_SHARED) the ranks of this node, ranked by `key`.
+   * Returns null on ranks passing UNDEFINED as type. Every rank of this communicator calls it.
+   */
+  splitType(): Communicator;
+  splitType(type: number, key?: number): Communicator | null;
+  splitType(type = COMM_TYPE_SHARED, key = this.rank): Communicator | null {
+    const handle = native.commSplitType(this.handle, rank('type', type), rank('key', key));
+    return handle < 0 ? null : new Communicator(handle);
+  }
+
+  /** MPI_Comm_free: for communicators made by dup, split or splitType; not COMM_WORLD or COMM_SELF. */
   free(): void {
     native.commFree(this.handle);
   }

@@ -36,20 +36,29 @@ export function initRequiring(required = THREAD_MULTIPLE): number {
   return provided;
 }
 
+/** Whether MPI_Init has been called (MPI_Initialized); true after finalize too. */
 export const initialized = (): boolean => native.initialized();
+/** Whether MPI_Finalize has been called (MPI_Finalized). */
 export const finalized = (): boolean => native.finalized();
 /** MPI_Finalize: once, from the thread that called init, after workers using MPI have ended. */
 export const finalize = (): void => native.finalize();
+/** The thread level MPI provides (MPI_Query_thread). */
 export const queryThread = (): number => native.queryThread();
+/** Whether this thread called init (MPI_Is_thread_main). */
 export const isThreadMain = (): boolean => native.isThreadMain();
 /** Seconds since an arbitrary time in the past (MPI_Wtime). */
 export const wtime = (): number => native.wtime();
+/** The resolution of wtime, in seconds (MPI_Wtick). */
 export const wtick = (): number => native.wtick();
+/** This node's name as MPI knows it (MPI_Get_processor_name). */
 export const processorName = (): string => native.processorName();
 /** The MPI library's own version text, e.g. "Open MPI v4.1.4, ...". */
 export const libraryVersion = (): string => native.libraryVersion();
 /** The MPI standard version the library implements: [major, minor]. */
 export const version = (): [number, number] => native.version();
+
+/** The largest tag this MPI accepts (the MPI_TAG_UB attribute; at least 32767). */
+export const tagUpperBound = (): number => native.tagUpperBound();
 
 /** MPI_Abort on COMM_WORLD: ends every rank of the job with `code`. */
 export function abort(code = 1): never {

@@ -3,6 +3,10 @@ import { native } from './native.js';
 import { lastStatus, type ReceivedMessage, type Status } from './status.js';
 import * as validate from './validate.js';
 
+/**
+ * A message matched by Communicator.mprobe or improbe: reserved for this thread, so no other
+ * receive can take it; receive it once with recv() or recvInto().
+ */
 export class Message {
   readonly #handle: number;
   /** Source, tag and size of the matched message. */

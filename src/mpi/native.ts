@@ -1,7 +1,7 @@
 /**
  * The addon's whole surface, declared once, and the one place that loads it.
  * Calls are thin and 1:1 with MPI; they trust their arguments (comm.ts validates them).
- * Receives write their status into `status`: [source, tag, error, count].
+ * Receives write their status into `status`: [source, tag, count].
  */
 import { join, resolve } from 'node:path';
 
@@ -29,13 +29,16 @@ export interface NativeConstants {
   THREAD_MULTIPLE: number;
   COMM_WORLD: number;
   COMM_SELF: number;
+  COMM_TYPE_SHARED: number;
+  /** Reduction operation name ("SUM") to the index allreduce takes. */
+  ops: Record<string, number>;
   /** Error class name ("MPI_ERR_RANK") to its number in this MPI library. */
   errorClasses: Record<string, number>;
 }
 
 export interface NativeAddon {
   constants: NativeConstants;
-  /** This thread's status block: [source, tag, error, count] of the last receive or probe. */
+  /** This thread's status block: [source, tag, count] of the last receive or probe. */
   status: Int32Array;
   /** Gives the addon the constructor it uses for every error it throws. */
   setErrorClass(constructor: new (message: string) => Error): void;
@@ -60,6 +63,10 @@ export interface NativeAddon {
   commRank(comm: number): number;
   commSize(comm: number): number;
   commDup(comm: number): number;
+  /** Returns the new communicator's handle, or -1 (MPI_COMM_NULL) for color MPI_UNDEFINED. */
+  commSplit(comm: number, color: number, key: number): number;
+  /** Returns the new communicator's handle, or -1 (MPI_COMM_NULL) for type MPI_UNDEFINED. */
+  commSplitType(comm: number, type: number, key: number): number;
   commFree(comm: number): void;
   tagUpperBound(): number;
 
@@ -93,9 +100,24 @@ export interface NativeAddon {
   /** How the poller thread waits when idle. */
   setPollerBackoff(spins: number, sleepStartUs: number, sleepCapUs: number): void;
 
-  // Collectives (native/collectives.cc)
+  // Collectives (native/collectives.cc). The MPI datatype follows the TypedArray's type (a
+  // DataView's bytes are MPI_BYTE); counts and displacements are in elements.
   barrier(comm: number): void;
   bcast(comm: number, buffer: ArrayBufferView, root: number): void;
+  allgather(comm: number, send: ArrayBufferView, recv: ArrayBufferView): void;
+  allgatherv(comm: number, send: ArrayBufferView, recv: ArrayBufferView, counts: Int32Array, displs: Int32Array): void;
+  /** `recv` is undefined on ranks other than the root. */
+  gather(comm: number, send: ArrayBufferView, recv: ArrayBufferView | undefined, root: number): void;
+  gatherv(
+    comm: number, send: ArrayBufferView, recv: ArrayBufferView | undefined,
+    counts: Int32Array | undefined, displs: Int32Array | undefined, root: number,
+  ): void;
+  /** `op` is an index of constants.ops; `recv === send` reduces in place (MPI_IN_PLACE). */
+  allreduce(comm: number, send: ArrayBufferView, recv: ArrayBufferView, op: number): void;
+  /** Returns a request handle of this thread. */
+  ibarrier(comm: number): number;
+  /** Returns a request handle of this thread; the caller keeps `buffer` alive until completion. */
+  ibcast(comm: number, buffer: ArrayBufferView, root: number): number;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** A nonblocking send or receive in flight (isend, irecv). */
+/** The Request of a nonblocking call, kept (with its buffer) until MPI is done with it. */
 import { MpiError } from './errors.js';
 import { native } from './native.js';
 import { lastStatus, type Status } from './status.js';
@@ -6,6 +6,11 @@ import { lastStatus, type Status } from './status.js';
 // Requests MPI still works on, so neither they nor their buffers are collected too early.
 const inFlight = new Set<Request>();
 
+/**
+ * A nonblocking operation in flight, from Communicator.isend, irecv, ibarrier or ibcast. Its
+ * buffer stays referenced until MPI is done with it. For ibarrier and ibcast the status holds
+ * nothing useful.
+ */
 export class Request {
   #handle: number;
   #buffer: ArrayBufferView | undefined;
@@ -13,8 +18,8 @@ export class Request {
   #error: unknown;  // set when MPI completed the request with an error (e.g. MPI_ERR_TRUNCATE)
   #waiting: Promise<Status> | undefined;
 
-  /** @internal Made by Communicator.isend / irecv. */
-  constructor(handle: number, buffer: ArrayBufferView) {
+  /** @internal Made by Communicator.isend, irecv, ibarrier and ibcast. */
+  constructor(handle: number, buffer?: ArrayBufferView) {
     this.#handle = handle;
     this.#buffer = buffer;
     inFlight.add(this);
@@ -25,7 +30,7 @@ export class Request {
     return this.#status !== undefined || this.#error !== undefined;
   }
 
-  /** The buffer the request sends from or receives into. */
+  /** The buffer the request sends from or receives into (none for ibarrier). */
   get buffer(): ArrayBufferView | undefined {
     return this.#buffer;
   }

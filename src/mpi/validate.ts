@@ -1,12 +1,14 @@
 /** Argument checks with one message format, so the addon can trust what it gets. */
 
-function describe(value: unknown): string {
+/** A value as a message shows it: numbers with their type, views by their class. */
+export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return `${value} of type ${typeof value}`;
   if (value === null) return 'null';
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   return `a value of type ${typeof value}`;
 }
 
+/** The TypeError for an argument of the wrong kind, in the binding's one message format. */
 export function invalidArgument(name: string, expected: string, value: unknown): TypeError {
   return new TypeError(`Expected ${expected} for ${name} but received ${describe(value)}`);
 }
@@ -33,6 +35,7 @@ export function bytes(name: string, value: unknown): ArrayBufferView {
   return value;
 }
 
+/** A function, e.g. a callback. */
 export function fn(name: string, value: unknown): void {
   if (typeof value !== 'function') throw invalidArgument(name, 'a function', value);
 }

@@ -1,5 +1,6 @@
 /** Entry of a peer's download worker thread: waits for its setup, then downloads. */
 import { removeStaleOutputTemporaries, writeOutputFile } from '../io/output.js';
+import { describeExpectedError } from '../describe-error.js';
 import { COMM_WORLD, runWorker } from '../mpi/index.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
@@ -47,4 +48,4 @@ runWorker(WHERE, async () => {
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
   if (!disk) removeStaleOutputTemporaries(setup.outputDir, rank);
   startupMark('download worker: done');
-});
+}, { describeError: describeExpectedError });

@@ -5,6 +5,7 @@
 import { writeSync } from 'node:fs';
 
 import { encode } from '../protocol/codec.js';
+import type { SendBytes } from '../protocol/outbox.js';
 import type { Random } from '../protocol/random.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
 import type { UploadBehaviour } from './upload.js';
@@ -70,8 +71,6 @@ export function malformedMessages(): Uint8Array[] {
     encode({ type: 'segments', fileId: 0x7fff_ffff, segments: [{ segment: 3, payload: new Uint8Array(32) }], refused: [] }),
   ];
 }
-
-type SendBytes = (dest: number, tag: Tag, data: Uint8Array) => void;
 
 /** Sends every malformed message to the tracker and to both workers of every other peer. */
 export function sendMalformed(send: SendBytes, rank: number, size: number): void {

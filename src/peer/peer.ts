@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 
 import { bundled } from '../bundled.js';
+import { describeExpectedError } from '../describe-error.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { readInput, type PeerInput } from '../io/input.js';
 import { InputError } from '../io/input-error.js';
@@ -32,7 +33,7 @@ function startWorker(entry: string, name: string): PeerWorker {
     ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
     : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
   forwardStdio(worker);
-  return { worker, setupPosted, exited: watchWorker(worker, name) };
+  return { worker, setupPosted, exited: watchWorker(worker, name, { describeError: describeExpectedError }) };
 }
 
 export interface PeerWorker {

@@ -1,4 +1,5 @@
 /** Entry of a peer's upload worker thread: waits for its setup, then serves segments. */
+import { describeExpectedError } from '../describe-error.js';
 import { COMM_WORLD, runWorker } from '../mpi/index.js';
 import { MpiTransport } from '../protocol/mpi-transport.js';
 import { Outbox } from '../protocol/outbox.js';
@@ -32,4 +33,4 @@ runWorker(WHERE, async () => {
   });
   serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
   startupMark('upload worker: done');
-});
+}, { describeError: describeExpectedError });

@@ -7,6 +7,7 @@ testFixtureChecks('errors.ts', [2], [
   'truncate-irecv-wait-promise-rejects',
   'bad-rank',
   'bad-tag',
+  'tags-up-to-the-upper-bound',
   'proc-null-is-not-an-error',
   'bad-arguments',
   'still-works-after-errors',

@@ -16,6 +16,30 @@ const cases = [
   { mode: 'worker-error', np: 2, rank: 1, says: /^rank 1 \(failing worker\): Error: worker on rank 1 threw on purpose, without runWorker$/m },
 ];
 
+// With describeError, the program's own errors are one line, their exit status, the rank at fault.
+const described = [
+  { mode: 'expected', np: 3, rank: 2, code: 5, reporter: 0, line: "rank 0: rank 0's input is bad, found by rank 2" },
+  { mode: 'expected-in-worker', np: 2, rank: 1, code: 5, reporter: 1, line: 'rank 1 (failing worker): worker on rank 1 found bad input' },
+  // The library knows no program: an exitCode field alone means nothing to it.
+  { mode: 'exit-code-alone', np: 2, rank: 1, code: 1, reporter: 1, line: "rank 1: Error: rank 0's input is bad, found by rank 1" },
+];
+
+for (const { mode, np, rank, code, reporter, line } of described) {
+  test.serial(`${mode} on rank ${rank} of ${np}: "${line}", exit status ${code}`, async (t) => {
+    const result = await runMpi(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
+      timeoutMs: 3 * LIMIT_MS,
+    });
+    const job = describeRun(result);
+    t.false(result.timedOut, job);
+    t.is(result.code, code, job);
+    const reports = result.stderr.split('\n').filter((text) => /^rank \d+\b/.test(text));
+    t.is(reports[0], line, job);
+    if (mode === 'exit-code-alone') t.regex(result.stderr, /^\s+at /m, `the stack of an unexpected error: ${job}`);
+    else t.notRegex(result.stderr, /^\s+at /m, `one line, no stack: ${job}`);
+    t.deepEqual([...new Set(reports.map((text) => Number(/^rank (\d+)/.exec(text)![1])))], [reporter], job);
+  });
+}
+
 for (const { mode, np, rank, says } of cases) {
   test.serial(`${mode} on rank ${rank} of ${np} ends the whole job within ${LIMIT_MS / 1000} s`, async (t) => {
     const result = await runMpi(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {

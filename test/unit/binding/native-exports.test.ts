@@ -20,12 +20,12 @@ const FUNCTIONS = [
   'initThread', 'initialized', 'finalized', 'finalize', 'abort', 'queryThread', 'isThreadMain',
   'wtime', 'wtick', 'processorName', 'libraryVersion', 'version',
   // communicators
-  'commRank', 'commSize', 'commDup', 'commFree', 'tagUpperBound',
+  'commRank', 'commSize', 'commDup', 'commSplit', 'commSplitType', 'commFree', 'tagUpperBound',
   // point to point
   'send', 'ssend', 'recv', 'sendrecv', 'probe', 'iprobe', 'mprobe', 'improbe', 'mrecv',
   'isend', 'irecv', 'test', 'wait', 'cancel', 'waitAsync', 'recvAsync', 'setPollerBackoff',
   // collectives
-  'barrier', 'bcast',
+  'barrier', 'bcast', 'allgather', 'allgatherv', 'gather', 'gatherv', 'allreduce', 'ibarrier', 'ibcast',
 ] as const satisfies readonly FunctionKeys<NativeAddon>[];
 
 const VALUES = ['constants', 'status'] as const satisfies readonly Exclude<keyof NativeAddon, FunctionKeys<NativeAddon>>[];
@@ -33,7 +33,7 @@ const VALUES = ['constants', 'status'] as const satisfies readonly Exclude<keyof
 const CONSTANTS = [
   'ANY_SOURCE', 'ANY_TAG', 'PROC_NULL', 'UNDEFINED', 'SUCCESS',
   'THREAD_SINGLE', 'THREAD_FUNNELED', 'THREAD_SERIALIZED', 'THREAD_MULTIPLE',
-  'COMM_WORLD', 'COMM_SELF', 'errorClasses',
+  'COMM_WORLD', 'COMM_SELF', 'COMM_TYPE_SHARED', 'ops', 'errorClasses',
 ] as const satisfies readonly (keyof NativeConstants)[];
 
 // Compile-time: a key declared in native.ts but missing above fails `npm run typecheck` here,
@@ -62,13 +62,19 @@ test('declared functions are functions, named as exported', (t) => {
 test('the constants are exactly the declared ones, as numbers', (t) => {
   t.deepEqual(sorted(Object.keys(native.constants)), sorted(CONSTANTS));
   for (const name of CONSTANTS) {
-    if (name !== 'errorClasses') t.true(Number.isInteger(native.constants[name]), name);
+    if (name !== 'errorClasses' && name !== 'ops') t.true(Number.isInteger(native.constants[name]), name);
   }
   t.is(native.constants.errorClasses.MPI_SUCCESS, 0);
   t.true(Number.isInteger(native.constants.errorClasses.MPI_ERR_RANK));
 });
 
-test('status is an Int32Array of [source, tag, error, count]', (t) => {
+test('the reduction operations are MPI\'s, each with its own index', (t) => {
+  const ops = native.constants.ops;
+  t.deepEqual(sorted(Object.keys(ops)), sorted(['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR']));
+  t.is(new Set(Object.values(ops)).size, Object.keys(ops).length);
+});
+
+test('status is an Int32Array of [source, tag, count]', (t) => {
   t.true(native.status instanceof Int32Array);
-  t.is(native.status.length, 4);
+  t.is(native.status.length, 3);
 });
