@@ -10,6 +10,7 @@ import { launcherLocalSize, launcherRank } from '../mpi/launcher.js';
 import { prepareMpiEnv } from '../mpi/mpi-env.js';
 import { parseStageCommand, STAGE_USAGE, type StageCommand } from '../stage/options.js';
 import { UsageError } from '../usage-error.js';
+import { describeExpectedError } from '../describe-error.js';
 
 function speakOnce(text: string, stream: NodeJS.WriteStream): void {
   const rank = launcherRank();
@@ -46,5 +47,5 @@ export async function runStage(argv: readonly string[]): Promise<void> {
   await runMain(async (world) => {
     const { runStageJob } = await import('../stage/job.js');
     return runStageJob(world, options, workers);
-  });
+  }, { describeError: describeExpectedError });
 }

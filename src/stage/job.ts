@@ -46,7 +46,7 @@ interface HaveHeader {
 async function planJob(world: Communicator, options: StageOptions, own: RankPlace): Promise<{ perRank: PlanMessage[]; places: RankPlace[]; hashes?: Uint8Array }> {
   const others = await Promise.all(Array.from({ length: world.size - 1 }, async (_, i) => {
     const { header } = await receiveFrame<Omit<RankPlace, 'rank'>>(world, i + 1);
-    return { rank: i + 1, host: header.host, dest: header.dest };
+    return { rank: i + 1, host: header.host, node: header.node, dest: header.dest };
   }));
   const places = [own, ...others];
   for (const place of places) {
@@ -80,7 +80,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   const startMs = monotonicMs();
   const { rank } = world;
   const host = processorName();
-  const own: RankPlace = { rank, host, dest: expandDest(options.dest, rank, host) };
+  const own: RankPlace = { rank, host, node: nodeOf(world), dest: expandDest(options.dest, rank, host) };
   let plan: PlanMessage;
   let places: RankPlace[] = [];
   let knownHashes: Uint8Array | undefined;
@@ -91,7 +91,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     knownHashes = planned.hashes;
     await Promise.all(planned.perRank.slice(1).map((message, i) => sendFrame(world, i + 1, message, message.writer ? knownHashes : undefined)));
   } else {
-    await sendFrame(world, 0, { host: own.host, dest: own.dest });
+    await sendFrame(world, 0, { host: own.host, node: own.node, dest: own.dest });
     const frame = await receiveFrame<PlanMessage>(world, 0);
     plan = frame.header;
     if (plan.hashesKnown) knownHashes = frame.bytes.slice();
@@ -198,4 +198,16 @@ function startSwarmWorkers(workers: PeerWorkers, options: StageOptions, store: D
 /** Hashing threads for this rank: the node's cores shared among its ranks. */
 function hashThreads(): number {
   return Math.max(1, Math.floor(availableParallelism() / (launcherLocalSize() ?? 1)));
+}
+
+/**
+ * This rank's node, as MPI sees it (MPI_Comm_split_type SHARED): the processor name and the
+ * lowest world rank of the node, so two nodes with one name stay apart. A short collective at
+ * the start, while every rank is starting anyway.
+ */
+function nodeOf(world: Communicator): string {
+  const local = world.splitType();
+  const leader = local.bcastBytes(local.rank === 0 ? Buffer.from(String(world.rank)) : undefined, 0).toString();
+  local.free();
+  return `${processorName()}#${leader}`;
 }

@@ -8,7 +8,10 @@ import { resolve } from 'node:path';
 
 export interface RankPlace {
   rank: number;
+  /** Its processor name, for {host} and for people. */
   host: string;
+  /** Which node it is on (MPI_Comm_split_type SHARED): ranks with the same value share memory and disks. */
+  node: string;
   /** The expanded, absolute DEST. */
   dest: string;
 }
@@ -33,7 +36,7 @@ export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
   const groups = new Map<string, number>();
   const writers: number[] = [];
   for (const place of sorted) {
-    const key = `${place.host}\0${place.dest}`;
+    const key = `${place.node}\0${place.dest}`;
     let writer = groups.get(key);
     if (writer === undefined) {
       writer = place.rank;
@@ -47,9 +50,9 @@ export function makePlan(places: readonly RankPlace[], seeders: number): Plan {
   const seeding: number[] = [];
   const nodesSeen = new Set<string>();
   for (const writer of writers) {
-    const host = sorted.find((place) => place.rank === writer)!.host;
-    if (nodesSeen.has(host) || seeding.length >= seeders) continue;
-    nodesSeen.add(host);
+    const node = sorted.find((place) => place.rank === writer)!.node;
+    if (nodesSeen.has(node) || seeding.length >= seeders) continue;
+    nodesSeen.add(node);
     seeding.push(writer);
   }
   for (const writer of writers) {
