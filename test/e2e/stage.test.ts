@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import type { StageStats } from '../../src/stage/stats.js';
 import { readTorrent } from '../../src/torrent/parse.js';
+import { libtorrentCheck, libtorrentMissing } from '../helpers/libtorrent.js';
 import { describeRun, runMpi } from '../helpers/mpirun.js';
 import { makeFileDataset, makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -102,4 +103,18 @@ test('2000 small files reach 8 destinations whole (np 8)', async (t) => {
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.is(stats.files, 2004);
   t.is(stats.nodes, 8);
+});
+
+test('libtorrent, checking a staged DEST against the job\'s own .torrent, finds every piece', async (t) => {
+  const missing = libtorrentMissing();
+  if (missing !== undefined) return t.pass(missing);
+  const dir = freshDir();
+  makeFolderDataset(join(dir, 'set'));
+  const result = await runMpi(2, stage(join(dir, 'set'), join(dir, 'd{rank}/set'), '--save-torrent', join(dir, 'set.torrent')));
+  t.is(result.code, 0, describeRun(result));
+  for (const rank of [0, 1]) {
+    const seen = libtorrentCheck(join(dir, 'set.torrent'), join(dir, `d${rank}`));
+    t.true(seen.isSeeding, `rank ${rank}: ${JSON.stringify(seen)}`);
+    t.is(seen.havePieces, seen.pieces);
+  }
 });
