@@ -174,10 +174,17 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   return 0;
 }
 
+/** Pieces per request, at most: a holder's reply is found by scanning the queue (download.ts). */
+const MAX_BATCH_PIECES = 256;
+
 function startSwarmWorkers(workers: PeerWorkers, options: StageOptions, store: DiskStore, hashes: Uint8Array, shape: DatasetShape): void {
-  const pieceLength = shape.pieceLength;
-  const window = Math.max(1, Math.floor(options.windowBytes / pieceLength));
-  const batch = Math.max(1, Math.min(window, Math.floor(options.batchBytes / pieceLength)));
+  // The swarm counts pieces in flight: bytes become pieces at the dataset's mean piece size, so
+  // 20 000 files of 4 KiB (one short piece each) fill the window as well as 1 MiB pieces do.
+  let bytes = 0;
+  for (let piece = 0; piece < store.pieceCount; piece++) bytes += store.lengthOf(0, piece);
+  const meanPiece = Math.max(1, store.pieceCount === 0 ? shape.pieceLength : bytes / store.pieceCount);
+  const window = Math.max(1, Math.floor(options.windowBytes / meanPiece));
+  const batch = Math.max(1, Math.min(window, MAX_BATCH_PIECES, Math.floor(options.batchBytes / meanPiece)));
   const swarm = options.swarm;
   const stage = { tree: store.tree, hashes };
   const download: DownloadSetup = {

@@ -4,13 +4,18 @@
  * threads. A file gets its final name, mode and modification time once its last piece is on
  * disk; folders get theirs at the end. Every piece is verified before it is written.
  */
-import { closeSync, fchmodSync, futimesSync, readSync, renameSync, chmodSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, futimesSync, openSync, readSync, renameSync, chmodSync, utimesSync, writeSync } from 'node:fs';
 
 import { DestinationError } from './destination-error.js';
 import type { StoredTree } from './tree.js';
 
+/** Descriptors one thread keeps open at most (least recently used closed first). */
+const OPEN_FILES = 128;
+
 export class DiskStore {
   readonly tree: StoredTree;
+  /** This thread's open files: file index -> fd, least recently used first. */
+  readonly #open = new Map<number, number>();
   readonly #have: Uint8Array;
   readonly #remaining: Int32Array;
   /** Bytes written by this thread, for the statistics. */
@@ -59,7 +64,7 @@ export class DiskStore {
     while (done < target.length) {
       let got: number;
       try {
-        got = readSync(file.fd, target, done, target.length - done, position + done);
+        got = readSync(this.#fd(geometry.file[piece]!), target, done, target.length - done, position + done);
       } catch (error) {
         throw DestinationError.from(file.partialPath, error);
       }
@@ -79,7 +84,8 @@ export class DiskStore {
     const position = geometry.offset[piece]!;
     let done = 0;
     try {
-      while (done < data.length) done += writeSync(file.fd, data, done, data.length - done, position + done);
+      const fd = this.#fd(geometry.file[piece]!);
+      while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
     } catch (error) {
       throw DestinationError.from(file.partialPath, error);
     }
@@ -104,8 +110,9 @@ export class DiskStore {
   #complete(fileIndex: number): void {
     const file = this.tree.files[fileIndex]!;
     try {
-      if (file.mode !== undefined) fchmodSync(file.fd, file.mode);
-      if (file.mtimeMs !== undefined) futimesSync(file.fd, new Date(), new Date(file.mtimeMs));
+      const fd = this.#fd(fileIndex);
+      if (file.mode !== undefined) fchmodSync(fd, file.mode);
+      if (file.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(file.mtimeMs));
       renameSync(file.partialPath, file.finalPath);
     } catch (error) {
       throw DestinationError.from(file.finalPath, error);
@@ -124,8 +131,37 @@ export class DiskStore {
     }
   }
 
-  /** Closes every file (once, by the thread that opened them, after the workers are done). */
+  /** Closes this thread's files. */
   close(): void {
-    for (const file of this.tree.files) if (file.fd >= 0) closeSync(file.fd);
+    for (const fd of this.#open.values()) closeSync(fd);
+    this.#open.clear();
+  }
+
+  /**
+   * This thread's descriptor of a file, opened on first use: under its partial name, or, once
+   * another thread has renamed it complete, its final one.
+   */
+  #fd(fileIndex: number): number {
+    const cached = this.#open.get(fileIndex);
+    if (cached !== undefined) {
+      this.#open.delete(fileIndex);
+      this.#open.set(fileIndex, cached);
+      return cached;
+    }
+    const file = this.tree.files[fileIndex]!;
+    let fd: number;
+    try {
+      fd = openSync(file.partialPath, constants.O_RDWR);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      fd = openSync(file.finalPath, constants.O_RDONLY);
+    }
+    if (this.#open.size >= OPEN_FILES) {
+      const [oldest, oldFd] = this.#open.entries().next().value!;
+      this.#open.delete(oldest);
+      closeSync(oldFd);
+    }
+    this.#open.set(fileIndex, fd);
+    return fd;
   }
 }

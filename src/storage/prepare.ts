@@ -73,7 +73,8 @@ export function checkShape(where: string, shape: DatasetShape): void {
   }
 }
 
-function openPartial(finalPath: string, length: number): { fd: number; fresh: boolean } {
+/** Creates (or keeps) the partial file at its full length; true when nothing was in it before. */
+function makePartial(finalPath: string, length: number): boolean {
   const partialPath = partialPathOf(finalPath);
   const atFinal = lstatOrUndefined(finalPath);
   if (atFinal !== undefined) {
@@ -86,10 +87,11 @@ function openPartial(finalPath: string, length: number): { fd: number; fresh: bo
   try {
     const size = fstatSync(fd).size;
     if (size !== length) ftruncateSync(fd, length);
-    return { fd, fresh: atPartial === undefined || size === 0 };
+    return atPartial === undefined || size === 0;
   } catch (error) {
-    closeSync(fd);
     throw DestinationError.from(partialPath, error);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -118,8 +120,7 @@ export function prepareDestination(root: string, shape: DatasetShape, where = ro
   checkShape(where, shape);
   const folders: StoredFolder[] = [];
   const files: StoredFileEntry[] = [];
-  const opened: number[] = [];
-  try {
+  {
     if (shape.singleFile) makeFolder(dirname(root));
     else {
       makeFolder(root);
@@ -138,17 +139,12 @@ export function prepareDestination(root: string, shape: DatasetShape, where = ro
         const common = { name: entry.path, finalPath, partialPath: partialPathOf(finalPath), length: entry.length, mode: entry.mode, mtimeMs: entry.mtimeMs };
         if (entry.length === 0) {
           makeEmptyFile(finalPath, entry.mode, entry.mtimeMs);
-          files.push({ ...common, fd: -1, fresh: true });
+          files.push({ ...common, fresh: true });
         } else {
-          const { fd, fresh } = openPartial(finalPath, entry.length);
-          opened.push(fd);
-          files.push({ ...common, fd, fresh });
+          files.push({ ...common, fresh: makePartial(finalPath, entry.length) });
         }
       }
     }
-  } catch (error) {
-    for (const fd of opened) closeSync(fd);
-    throw error;
   }
   const geometry = pieceGeometry(files.map((file) => file.length), shape.pieceLength);
   const remaining = new SharedArrayBuffer(4 * files.length);

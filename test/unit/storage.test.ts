@@ -197,3 +197,24 @@ test(`leftovers hashed ${where} find the intact pieces, and only those`, async (
   second.close();
 });
 }
+
+test('more files than one thread keeps open: every piece lands, the files are closed as it goes', (t) => {
+  const root = join(freshDir(), 'dest');
+  const contents = new Map(Array.from({ length: 300 }, (_, i) => [`f${i}`, randomBytes(10 + i)] as const));
+  const shape: DatasetShape = {
+    name: 'many', singleFile: false, pieceLength: PIECE,
+    entries: [...contents].map(([path, data]) => ({ kind: 'file' as const, path, length: data.length, piecesRoot: null })),
+  };
+  const before = readdirSync('/proc/self/fd').length;
+  const store = new DiskStore(prepareDestination(root, shape));
+  // Every other piece first, then the rest: files stay open across many others.
+  for (const parity of [0, 1]) {
+    for (let piece = parity; piece < store.pieceCount; piece += 2) {
+      const data = contents.get(store.tree.files[store.tree.geometry.file[piece]!]!.name)!;
+      store.write(0, piece, data.subarray(0, PIECE));
+    }
+  }
+  t.true(readdirSync('/proc/self/fd').length - before <= 128);
+  store.close();
+  for (const [name, data] of contents) t.deepEqual(readFileSync(join(root, name)), data);
+});
