@@ -198,7 +198,7 @@ test(`leftovers hashed ${where} find the intact pieces, and only those`, async (
 });
 }
 
-test('more files than one thread keeps open: every piece lands, the files are closed as it goes', (t) => {
+test.serial('more files than one thread keeps open: every piece lands, the files are closed as it goes', (t) => {
   const root = join(freshDir(), 'dest');
   const contents = new Map(Array.from({ length: 300 }, (_, i) => [`f${i}`, randomBytes(10 + i)] as const));
   const shape: DatasetShape = {
