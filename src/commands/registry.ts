@@ -23,6 +23,12 @@ const module = (file: string) => () => import(new URL(file, import.meta.url).hre
 
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
+    name: 'stage',
+    synopsis: 'mpirun -np N node dist/main.js stage SOURCE DEST',
+    summary: 'put a verified copy of a file or folder at DEST on every node',
+    load: module('./stage.js'),
+  },
+  {
     name: 'create',
     synopsis: 'node dist/main.js create SOURCE -o FILE.torrent',
     summary: 'hash a file or folder into a BitTorrent v2 .torrent (no MPI)',

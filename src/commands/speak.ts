@@ -18,8 +18,8 @@ export function version(): string {
 }
 
 /** Says a bad command line once and exits with its status; needs no MPI. */
-export function usageFailure(error: UsageError): never {
-  speakOnce(`mpitorrent: ${error.message}`, process.stderr);
+export function usageFailure(error: UsageError, who = 'mpitorrent'): never {
+  speakOnce(`${who}: ${error.message}`, process.stderr);
   // The launcher ends the whole job as soon as one rank fails: if the silent ranks failed at
   // once, rank 0 could be killed before saying why. So they give rank 0 time to fail first.
   const rank = launcherRank();

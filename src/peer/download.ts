@@ -16,7 +16,7 @@ import { FileDownload, SegmentState } from './file-download.js';
 import { OwedAnswers } from './owed-answers.js';
 import type { PayloadScheme } from './payload.js';
 import { SourceLoads } from './source-loads.js';
-import type { SegmentStore } from './store.js';
+import type { PieceStore } from './store.js';
 import { StalledDownloadError } from './stalled-download-error.js';
 
 export interface DownloadOptions {
@@ -49,8 +49,13 @@ export const DEFAULT_DOWNLOAD_OPTIONS: Readonly<DownloadOptions> = Object.freeze
 export interface DownloadContext {
   rank: number;
   outbox: Outbox;
-  store: SegmentStore;
+  store: PieceStore;
   payloads: PayloadScheme;
+  /**
+   * The hashes are known here already (real data: from the manifest), so swarms need not carry
+   * them; segments the store holds at the start count as held.
+   */
+  hashesKnown?: boolean;
   random: Random;
   /** The files this peer wants. */
   files: readonly FileInfo[];
@@ -108,7 +113,13 @@ export class Download implements Role {
     this.#context = context;
     this.#options = context.options;
     this.#order = context.files.map((info) => new FileDownload(info.id, info.name, info.segmentCount));
-    for (const file of this.#order) this.#files.set(file.id, file);
+    for (const file of this.#order) {
+      this.#files.set(file.id, file);
+      if (context.hashesKnown) file.hashes = new Array<string>(file.segmentCount).fill('');
+      for (let segment = 0; segment < file.segmentCount; segment++) {
+        if (context.store.has(file.id, segment)) file.markHeldAtStart(segment);
+      }
+    }
   }
 
   get done(): boolean {
@@ -117,7 +128,7 @@ export class Download implements Role {
 
   start(now: number): void {
     for (const file of this.#order) {
-      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'swarm-request', fileId: file.id, withHashes: true });
+      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'swarm-request', fileId: file.id, withHashes: file.hashes === null });
     }
     this.#finishIfDone(now);
   }
@@ -207,7 +218,7 @@ export class Download implements Role {
       this.duplicates++;
       return;
     }
-    if (this.#context.payloads.verify(file.hashes![segment]!, payload)) {
+    if (this.#context.payloads.verify(file.hashes![segment]!, payload, segment)) {
       const asked = this.#inFlight.get(keyOf(file.id, segment));
       if (asked !== undefined) this.#settle(file, segment, asked.source);
       this.#context.store.write(file.id, segment, payload);

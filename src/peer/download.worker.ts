@@ -13,6 +13,8 @@ import { Download } from './download.js';
 import { sendMalformed } from './faults.js';
 import { hashAsPayload } from './payload.js';
 import { SegmentStore } from './store.js';
+import { merklePayloads } from './merkle-payload.js';
+import { DiskStore } from '../storage/disk-store.js';
 import type { DownloadSetup } from './worker-setup.js';
 import { takeSetup } from './worker-start.js';
 
@@ -20,18 +22,23 @@ const WHERE = 'download worker';
 startupMark('download worker: modules loaded');
 
 runWorker(WHERE, async () => {
-  const setup = takeSetup<DownloadSetup>();
+  const setup = takeSetup<DownloadSetup | { unused: true }>();
+  if ('unused' in setup) return;  // a stage job's idle rank
   startupMark('download worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const rank = transport.rank;
+  // Stage mode: pieces on disk, checked by their merkle roots; the folders' times are set last.
+  const disk = setup.stage && new DiskStore(setup.stage.tree);
+  const geometry = setup.stage?.tree.geometry;
   const download = new Download({
     rank,
     outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
-    store: new SegmentStore(setup.store),
-    payloads: hashAsPayload,
+    store: disk ?? new SegmentStore(setup.store),
+    payloads: disk ? merklePayloads(setup.stage!.hashes, geometry!.length, geometry!.leaves) : hashAsPayload,
+    hashesKnown: disk !== undefined,
     random: seededRandom(setup.seed * 7919 + rank),
     files: setup.files,
-    writeOutput: (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
+    writeOutput: disk ? () => disk.finish() : (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
     options: setup.options,
     warn: (text) => warn(WHERE, text),
   });
@@ -39,6 +46,6 @@ runWorker(WHERE, async () => {
     sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
   }
   serve(download, transport, Tag.Download, rejectMalformed(WHERE));
-  removeStaleOutputTemporaries(setup.outputDir, rank);
+  if (!disk) removeStaleOutputTemporaries(setup.outputDir, rank);
   startupMark('download worker: done');
 }, { describeError });

@@ -110,6 +110,15 @@ export class FileDownload {
     this.#enqueue(segment);
   }
 
+  /** Held before the download starts (the tracker knows it already: not reported). */
+  markHeldAtStart(segment: number): void {
+    if (this.state[segment] === SegmentState.Held) return;
+    this.queue.remove(segment);
+    this.stalled.delete(segment);
+    this.state[segment] = SegmentState.Held;
+    this.held++;
+  }
+
   markHeld(segment: number): void {
     this.queue.remove(segment);
     this.stalled.delete(segment);

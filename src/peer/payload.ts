@@ -7,8 +7,11 @@ export interface PayloadScheme {
   readonly slotSize: number;
   /** The payload of a segment an owner holds. */
   payloadOf(hash: string): Uint8Array;
-  /** True when `payload` is the segment whose hash is `hash`. */
-  verify(hash: string, payload: Uint8Array): boolean;
+  /**
+   * True when `payload` is segment `segment`, whose hash is `hash` (real data knows its hashes
+   * locally, by segment, and ignores `hash`).
+   */
+  verify(hash: string, payload: Uint8Array, segment: number): boolean;
 }
 
 const encoder = new TextEncoder();

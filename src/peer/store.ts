@@ -4,6 +4,19 @@
  * with Atomics, so the upload side never sees a half-written payload.
  */
 
+/** What the download and upload halves need of a store (SegmentStore here, DiskStore for real data). */
+export interface PieceStore {
+  has(fileId: number, segment: number): boolean;
+  /** The payload of a held segment. */
+  read(fileId: number, segment: number): Uint8Array;
+  /** A held segment's payload length. */
+  lengthOf(fileId: number, segment: number): number;
+  /** Copies a held segment's payload into `target` (its length), e.g. an outgoing message. */
+  readInto(fileId: number, segment: number, target: Uint8Array): void;
+  /** Keeps a verified payload. */
+  write(fileId: number, segment: number, payload: Uint8Array): void;
+}
+
 /** One file's shared memory, as passed between threads. */
 export interface StoredFile {
   id: number;
@@ -24,7 +37,7 @@ interface FileView {
   data: Uint8Array;
 }
 
-export class SegmentStore {
+export class SegmentStore implements PieceStore {
   readonly #files = new Map<number, FileView>();
 
   /** Shared memory for `files`, nothing held yet. */
@@ -71,6 +84,14 @@ export class SegmentStore {
     const file = this.#file(fileId);
     const start = segment * file.layout.slotSize;
     return file.data.subarray(start, start + file.lengths[segment]!);
+  }
+
+  lengthOf(fileId: number, segment: number): number {
+    return this.#file(fileId).lengths[segment]!;
+  }
+
+  readInto(fileId: number, segment: number, target: Uint8Array): void {
+    target.set(this.read(fileId, segment));
   }
 
   write(fileId: number, segment: number, payload: Uint8Array): void {

@@ -3,12 +3,13 @@
  * (owned, or downloaded so far), refuses the rest explicitly, counts what it served, and
  * reports to the tracker when told to stop.
  */
-import { rankCounts, type Message, type SegmentPayload, type SegmentRequest } from '../protocol/messages.js';
+import { encodeSegmentsWithRoom } from '../protocol/codec.js';
+import { rankCounts, type Message, type SegmentRequest } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { Role } from '../protocol/role.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
-import type { SegmentStore } from './store.js';
+import type { PieceStore } from './store.js';
 
 /** Changes to what the upload worker sends, for fault injection (see faults.ts). */
 export interface UploadBehaviour {
@@ -30,14 +31,16 @@ export interface UploadContext {
   rank: number;
   size: number;
   outbox: Outbox;
-  store: SegmentStore;
+  store: PieceStore;
+  /** Rank 0 is a peer too (stage mode: the tracker's rank also gets the data). */
+  trackerIsPeer?: boolean;
   behaviour?: UploadBehaviour;
 }
 
 interface HeldBack {
   at: number;
   dest: number;
-  message: Message;
+  data: Uint8Array;
 }
 
 export class Upload implements Role {
@@ -78,39 +81,45 @@ export class Upload implements Role {
 
   tick(now: number): number {
     while (this.#heldBack.length > 0 && (this.#heldBack[0]!.at <= now || this.#stopping)) {
-      const { dest, message } = this.#heldBack.shift()!;
-      this.#context.outbox.send(dest, Tag.Download, message);
+      const { dest, data } = this.#heldBack.shift()!;
+      this.#context.outbox.sendEncoded(dest, Tag.Download, data);
     }
     if (this.#stopping && !this.#done) this.#finish();
     return this.#heldBack[0]?.at ?? Infinity;
   }
 
   #onRequest(source: number, request: SegmentRequest, now: number): void {
-    if (source < 1 || source >= this.#context.size || source === this.#context.rank) {
+    const lowest = this.#context.trackerIsPeer ? 0 : 1;
+    if (source < lowest || source >= this.#context.size || source === this.#context.rank) {
       throw new ProtocolError(`a segment request from rank ${source}, which is not another peer`);
     }
     const { store } = this.#context;
-    const segments: SegmentPayload[] = [];
+    const { fileId } = request;
+    const held: { segment: number; length: number }[] = [];
     const refused: number[] = [];
     for (const segment of request.segments) {
-      if (store.has(request.fileId, segment)) {
-        segments.push({ segment, payload: this.#behaviour.payload(store.read(request.fileId, segment)) });
-      } else {
-        refused.push(segment);
-      }
+      if (store.has(fileId, segment)) held.push({ segment, length: store.lengthOf(fileId, segment) });
+      else refused.push(segment);
     }
-    this.served += segments.length;
+    // Each payload is read straight into the reply's buffer: no copy between the store and MPI.
+    const { data: reply, payloads } = encodeSegmentsWithRoom(fileId, held, refused);
+    held.forEach(({ segment }, i) => {
+      const room = payloads[i]!;
+      store.readInto(fileId, segment, room);
+      const sent = this.#behaviour.payload(room);
+      if (sent !== room) room.set(sent.subarray(0, room.length));
+    });
+    this.served += held.length;
     this.refused += refused.length;
-    this.servedTo.set(source, (this.servedTo.get(source) ?? 0) + segments.length);
-    const reply: Message = { type: 'segments', fileId: request.fileId, segments, refused };
+    this.servedTo.set(source, (this.servedTo.get(source) ?? 0) + held.length);
     const delay = this.#behaviour.delayMs();
     if (delay > 0 && !this.#stopping) {
       // Kept in order of due time, so a short delay never waits behind a longer one.
       const at = now + delay;
       const index = this.#heldBack.findIndex((held) => held.at > at);
-      this.#heldBack.splice(index === -1 ? this.#heldBack.length : index, 0, { at, dest: source, message: reply });
+      this.#heldBack.splice(index === -1 ? this.#heldBack.length : index, 0, { at, dest: source, data: reply });
     } else {
-      this.#context.outbox.send(source, Tag.Download, reply);
+      this.#context.outbox.sendEncoded(source, Tag.Download, reply);
     }
     this.#behaviour.served(this.served);
   }

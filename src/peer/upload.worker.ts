@@ -10,6 +10,7 @@ import { startupMark } from '../launch/startup-mark.js';
 import { rejectMalformed } from '../warnings.js';
 import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';
+import { DiskStore } from '../storage/disk-store.js';
 import { Upload } from './upload.js';
 import type { UploadSetup } from './worker-setup.js';
 import { takeSetup } from './worker-start.js';
@@ -18,14 +19,16 @@ const WHERE = 'upload worker';
 startupMark('upload worker: modules loaded');
 
 runWorker(WHERE, async () => {
-  const setup = takeSetup<UploadSetup>();
+  const setup = takeSetup<UploadSetup | { unused: true }>();
+  if ('unused' in setup) return;  // a stage job's idle rank
   startupMark('upload worker: setup received');
   const transport = new MpiTransport(COMM_WORLD, setup.backoff);
   const upload = new Upload({
     rank: transport.rank,
     size: transport.size,
     outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
-    store: new SegmentStore(setup.store),
+    store: setup.stage ? new DiskStore(setup.stage.tree) : new SegmentStore(setup.store),
+    trackerIsPeer: setup.stage !== undefined,
     behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
   });
   serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));

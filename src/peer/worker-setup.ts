@@ -4,6 +4,13 @@ import type { FileInfo } from '../protocol/messages.js';
 import type { DownloadOptions } from './download.js';
 import type { Faults } from './faults.js';
 import type { StoredFile } from './store.js';
+import type { StoredTree } from '../storage/tree.js';
+
+/** Stage mode: the destination on disk and every piece's hash (32 bytes a piece). */
+export interface StageStoreSetup {
+  tree: StoredTree;
+  hashes: Uint8Array;
+}
 
 export interface DownloadSetup {
   files: FileInfo[];
@@ -13,6 +20,7 @@ export interface DownloadSetup {
   seed: number;
   outputDir: string;
   faults: Faults;
+  stage?: StageStoreSetup;
 }
 
 export interface UploadSetup {
@@ -20,4 +28,5 @@ export interface UploadSetup {
   backoff: BackoffOptions;
   seed: number;
   faults: Faults;
+  stage?: StageStoreSetup;
 }

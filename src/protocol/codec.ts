@@ -161,7 +161,9 @@ function readBody(type: MessageType, reader: WireReader): Message {
       return {
         type,
         fileId: reader.u32('file id'),
-        segments: reader.list('segments', 8, () => ({ segment: reader.u32('segment'), payload: reader.bytes('payload') })),
+        // Views, not copies: each receive has its own buffer, and a payload is verified and
+        // stored (copied or written to disk) at once.
+        segments: reader.list('segments', 8, () => ({ segment: reader.u32('segment'), payload: reader.bytesView('payload') })),
         refused: reader.u32List('refused segments'),
       };
     case 'stop':
@@ -186,4 +188,19 @@ export function decode(bytes: Uint8Array): Message {
   const message = readBody(type, reader);
   reader.end(type);
   return message;
+}
+
+/**
+ * A 'segments' message with room left for each payload, in one buffer of the exact size: the
+ * caller fills `payloads[i]` (e.g. reads the piece from disk into it), so a payload is copied
+ * nowhere between the disk and MPI. Same bytes as encode().
+ */
+export function encodeSegmentsWithRoom(
+  fileId: number, items: readonly { segment: number; length: number }[], refused: readonly number[],
+): { data: Uint8Array; payloads: Uint8Array[] } {
+  const size = 1 + 4 + 4 + items.reduce((total, item) => total + 8 + item.length, 0) + 4 + 4 * refused.length;
+  const writer = new WireWriter(size).u8(TYPE_CODES.segments).u32(fileId).u32(items.length);
+  const payloads = items.map((item) => writer.u32(item.segment).bytesSlot(item.length));
+  writer.u32List(refused);
+  return { data: writer.finish(), payloads };
 }

@@ -15,7 +15,12 @@ export class Outbox {
   }
 
   send(dest: number, tag: Tag, message: Message): void {
+    this.sendEncoded(dest, tag, encode(message));
+  }
+
+  /** A message already encoded (codec.ts's encodeSegmentsWithRoom). */
+  sendEncoded(dest: number, tag: Tag, data: Uint8Array): void {
     this.sent++;
-    this.#sendBytes(dest, tag, encode(message));
+    this.#sendBytes(dest, tag, data);
   }
 }

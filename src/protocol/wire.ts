@@ -53,6 +53,17 @@ export class WireWriter {
     return this;
   }
 
+  /**
+   * u32 byte length, then room for that many bytes: returns a view of the room, to be filled
+   * in place (a payload read straight into the outgoing message). The view stays valid only if
+   * the writer never grows after this: give the constructor the exact size.
+   */
+  bytesSlot(length: number): Uint8Array {
+    this.u32(length);
+    const at = this.#reserve(length);
+    return this.#bytes.subarray(at, at + length);
+  }
+
   /** u32 byte length, then UTF-8. */
   string(value: string): this {
     return this.bytes(encoder.encode(value));
@@ -125,6 +136,13 @@ export class WireReader {
     return this.#view.getUint32(this.#take(4, what), true);
   }
 
+
+  /** A view into the message, no copy (a piece verified and written straight from it). */
+  bytesView(what: string): Uint8Array {
+    const length = this.u32(`${what} length`);
+    const at = this.#take(length, what);
+    return this.#bytes.subarray(at, at + length);
+  }
 
   /** A copy, so it outlives the receive buffer. */
   bytes(what: string): Uint8Array {

@@ -19,7 +19,7 @@ import { Tracker } from './tracker.js';
 
 const WHERE = 'tracker';
 
-function writeStats(path: string, value: unknown): void {
+export function writeStats(path: string, value: unknown): void {
   const dir = dirname(path);
   removeStaleTemporaries(dir, 'stats');
   try {

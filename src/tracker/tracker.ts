@@ -22,6 +22,19 @@ export interface TrackerOptions {
 export interface TrackerEvents {
   /** A sender became distrusted for a file. */
   onDistrust?(file: TrackedFile, sender: number): void;
+  /** A peer reported new segments (progress displays). */
+  onUpdate?(rank: number, segments: readonly number[], now: number): void;
+  /** A peer reported its downloads done. */
+  onDownloadsDone?(rank: number, now: number): void;
+}
+
+/**
+ * A swarm set up before the tracker starts (stage mode: the job agreed on the data by itself):
+ * no registration; `peers` are the ranks that download and upload (rank 0 may be one).
+ */
+export interface TrackerPreset {
+  peers: readonly number[];
+  catalogue: Catalogue;
 }
 
 export class Tracker implements Role {
@@ -41,10 +54,17 @@ export class Tracker implements Role {
   readonly #outbox: Outbox;
   readonly #options: TrackerOptions;
   readonly #events: TrackerEvents;
+  readonly #peers: readonly number[];
+  readonly #isPeer: Set<number>;
+  readonly #preset: boolean;
   #done = false;
 
-  constructor(size: number, outbox: Outbox, options: TrackerOptions, events: TrackerEvents = {}) {
-    this.peerCount = size - 1;
+  constructor(size: number, outbox: Outbox, options: TrackerOptions, events: TrackerEvents = {}, preset?: TrackerPreset) {
+    this.#peers = preset?.peers ?? Array.from({ length: size - 1 }, (_, i) => i + 1);
+    this.#isPeer = new Set(this.#peers);
+    this.peerCount = this.#peers.length;
+    this.catalogue = preset?.catalogue;
+    this.#preset = preset !== undefined;
     this.#outbox = outbox;
     this.#options = options;
     this.#events = events;
@@ -61,6 +81,7 @@ export class Tracker implements Role {
 
   start(now: number): void {
     this.startedAt = now;
+    if (this.#preset) this.readyAt = now;
   }
 
   tick(): number {
@@ -68,7 +89,10 @@ export class Tracker implements Role {
   }
 
   handle(source: number, message: Message, now: number): void {
-    if (source < 1 || source > this.peerCount) throw new ProtocolError(`rank ${source} is not a peer`);
+    if (!this.#isPeer.has(source)) throw new ProtocolError(`rank ${source} is not a peer`);
+    if (this.#preset && (message.type === 'register' || message.type === 'cannot-start')) {
+      throw new ProtocolError(`the tracker does not take ${message.type} messages in this run`);
+    }
     switch (message.type) {
       case 'register': return this.#onRegister(source, message, now);
       case 'cannot-start': return this.#onCannotStart(source, message, now);
@@ -121,13 +145,14 @@ export class Tracker implements Role {
       throw new ProtocolError(`segment ${outOfRange} of ${file.name} does not exist (${file.segmentCount} segments)`);
     }
     file.addSegments(source, message.segments);
+    this.#events.onUpdate?.(source, message.segments, now);
     if (message.complete) file.complete(source, (now - this.startedAt) / 1000);
     if (message.wantSwarm) this.#sendSwarm(source, file, false);
   }
 
   #onBadSegment(source: number, message: BadSegment): void {
     const file = this.#file(message.fileId);
-    if (message.sender < 1 || message.sender > this.peerCount || message.sender === source) {
+    if (!this.#isPeer.has(message.sender) || message.sender === source) {
       throw new ProtocolError(`bad-segment report names rank ${message.sender}`);
     }
     if (message.segment >= file.segmentCount) {
@@ -140,8 +165,9 @@ export class Tracker implements Role {
     if (this.downloads.has(source)) throw new ProtocolError('reported its downloads done twice');
     this.downloads.set(source, message);
     this.downloadsDoneAt.set(source, now);
+    this.#events.onDownloadsDone?.(source, now);
     if (this.downloads.size < this.peerCount) return;
-    for (let rank = 1; rank <= this.peerCount; rank++) this.#outbox.send(rank, Tag.Upload, { type: 'stop' });
+    for (const rank of this.#peers) this.#outbox.send(rank, Tag.Upload, { type: 'stop' });
   }
 
   #onUploadStats(source: number, message: UploadStats, now: number): void {

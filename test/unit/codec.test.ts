@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { decode, encode } from '../../src/protocol/codec.js';
+import { decode, encode, encodeSegmentsWithRoom } from '../../src/protocol/codec.js';
 import { HolderChange, type Message, type MessageType } from '../../src/protocol/messages.js';
 import { ProtocolError } from '../../src/protocol/protocol-error.js';
 import { WireWriter } from '../../src/protocol/wire.js';
@@ -135,11 +135,19 @@ test('decodes a message that sits inside a larger buffer', (t) => {
   t.deepEqual(decode(buffer.subarray(7, 7 + bytes.length)), message);
 });
 
-test('decoded payloads are copies: reusing the receive buffer does not change them', (t) => {
+test('decoded payloads are views into the message, not copies (every receive has its own buffer)', (t) => {
   const bytes = encode({ type: 'segments', fileId: 0, segments: [{ segment: 0, payload: payload(1) }], refused: [] });
   const decoded = decode(bytes);
-  bytes.fill(0);
   t.deepEqual(decoded, { type: 'segments', fileId: 0, segments: [{ segment: 0, payload: payload(1) }], refused: [] });
+  const view = (decoded as { segments: { payload: Uint8Array }[] }).segments[0]!.payload;
+  t.is(view.buffer, bytes.buffer);
+});
+
+test('a segments message encoded with room for its payloads is the same bytes as encode gives', (t) => {
+  const segments = [{ segment: 3, payload: payload(1) }, { segment: 9, payload: new Uint8Array([7, 8, 9]) }];
+  const { data, payloads } = encodeSegmentsWithRoom(5, segments.map(({ segment, payload: p }) => ({ segment, length: p.length })), [1, 2]);
+  segments.forEach(({ payload: p }, i) => payloads[i]!.set(p));
+  t.deepEqual(data, encode({ type: 'segments', fileId: 5, segments, refused: [1, 2] }));
 });
 
 function rejects(t: import('ava').ExecutionContext, bytes: Uint8Array, message: RegExp): void {

@@ -31,7 +31,7 @@ test('the store holds every owned segment\'s payload and nothing wanted yet', (t
   const store = prepareStore(ready, peer, hashAsPayload);
   A.forEach((hash, segment) => {
     t.true(store.has(4, segment));
-    t.true(hashAsPayload.verify(hash, store.read(4, segment)));
+    t.true(hashAsPayload.verify(hash, store.read(4, segment), segment));
   });
   t.false(store.has(1, 0));
   t.is(store.segmentCount(1), 5);
@@ -42,9 +42,9 @@ test('the store holds every owned segment\'s payload and nothing wanted yet', (t
 
 test('a payload is genuine only when it is exactly the hash text, case included', (t) => {
   const hash = 'ABCDEF0123456789abcdef0123456789';
-  t.true(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash)));
-  t.false(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash.toLowerCase())));
-  t.false(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash).subarray(0, 31)));
-  t.false(hashAsPayload.verify(hash, new Uint8Array(0)));
+  t.true(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash), 0));
+  t.false(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash.toLowerCase()), 0));
+  t.false(hashAsPayload.verify(hash, hashAsPayload.payloadOf(hash).subarray(0, 31), 0));
+  t.false(hashAsPayload.verify(hash, new Uint8Array(0), 0));
   t.is(hashAsPayload.payloadOf(hash).length, hashAsPayload.slotSize);
 });

@@ -1,0 +1,138 @@
+/**
+ * The command line of `mpirun -np N node dist/main.js stage SOURCE DEST [options]`. Its own
+ * options are taken here; the swarm's tuning and fault options (shared with the course mode)
+ * are passed on to options.ts. Pure: no MPI, no I/O.
+ */
+import { parseCommand, type Options } from '../commands/course-options.js';
+import { UsageError } from '../errors/usage-error.js';
+
+export type ProgressMode = 'bar' | 'lines' | 'none';
+
+export interface StageOptions {
+  source: string;
+  /** May hold {rank} and {host}, expanded per rank. */
+  dest: string;
+  seeders: number;
+  torrent: string | undefined;
+  saveTorrent: string | undefined;
+  /** Bytes a piece (a power of two, at least 16 KiB); undefined: chosen from the data. */
+  pieceSize: number | undefined;
+  /** Bytes asked for and not yet received, at most, per downloading rank. */
+  windowBytes: number;
+  /** Bytes per request message, at most. */
+  batchBytes: number;
+  progress: ProgressMode | undefined;
+  /** The swarm's options (statsFile, seed, quiet, download tuning, backoff, faults). */
+  swarm: Options;
+}
+
+export type StageCommand = { kind: 'help' } | { kind: 'run'; options: StageOptions };
+
+const MiB = 1024 * 1024;
+
+export const STAGE_USAGE = `Usage: mpirun -np N node dist/main.js stage SOURCE DEST [options]
+
+Puts a byte-exact copy of SOURCE (a file or a folder) at DEST on every node of the job, every
+piece checked with SHA-256 (BitTorrent v2 merkle roots). DEST may hold {rank} and {host},
+expanded per rank; ranks of one node with the same DEST share one copy (the lowest writes).
+
+Options:
+  --seeders K            ranks on K distinct nodes read SOURCE, each a share (default 1)
+  --torrent FILE         take the pieces' hashes from a .torrent made earlier (mpitorrent create)
+  --save-torrent FILE    keep the job's manifest as a .torrent (written by rank 0)
+  --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data)
+  --window-bytes BYTES   bytes a rank asks for at once (default 16M)
+  --batch-bytes BYTES    bytes per request message, at most (default 1M)
+  --progress MODE        bar, lines or none (default: bar on a terminal, else lines)
+  --stats FILE           write statistics as JSON (rank 0)
+  --quiet                no summary at the end
+Swarm tuning and fault injection as in the course mode (see --help without 'stage'):
+  --request-timeout, --strike-limit, --stall-timeout, --sleep-cap, --spins, --seed,
+  --fault-corrupt, --fault-slow, --fault-kill, --fault-crash, --fault-malformed
+
+Exit status: 0 done; 1 failure; 2 bad command line; 3 bad input (SOURCE, DEST, .torrent);
+4 a piece no holder could send intact.`;
+
+const OWN_VALUES = new Set(['seeders', 'torrent', 'save-torrent', 'piece-size', 'window-bytes', 'batch-bytes', 'progress']);
+/** Course-mode options that make no sense here. */
+const NOT_HERE = new Set(['input-dir', 'output-dir', 'window', 'batch', 'report-every']);
+
+/** "64M", "16K", "1G" or plain bytes. */
+export function parseBytes(name: string, text: string): number {
+  const match = /^(\d+)([KMG]i?B?)?$/i.exec(text.trim());
+  if (match === null) throw new UsageError(`--${name} takes a size in bytes (e.g. 65536, 64K, 4M), not "${text}"`);
+  const unit = match[2]?.[0]?.toUpperCase();
+  const factor = unit === 'K' ? 1024 : unit === 'M' ? MiB : unit === 'G' ? 1024 * MiB : 1;
+  const value = Number(match[1]) * factor;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`--${name} must be positive, not "${text}"`);
+  return value;
+}
+
+export function parseStageCommand(argv: readonly string[], defaults: Parameters<typeof parseCommand>[1] = {}): StageCommand {
+  const own = new Map<string, string>();
+  const positionals: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg !== '-') rest.push(arg);
+      else positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (NOT_HERE.has(name)) throw new UsageError(`--${name} is an option of the course mode, not of stage (see stage --help)`);
+    if (!OWN_VALUES.has(name)) {
+      rest.push(arg);
+      // The course parser knows which of its options take a value: pass the next word along.
+      if (eq === -1 && !['quiet', 'help', 'version'].includes(name) && i + 1 < argv.length) rest.push(argv[++i]!);
+      continue;
+    }
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new UsageError(`--${name} needs a value (see stage --help)`);
+    if (own.has(name)) throw new UsageError(`--${name} is given twice`);
+    own.set(name, value);
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`stage takes SOURCE and DEST, not ${positionals.length === 0 ? 'nothing' : positionals.map((p) => `"${p}"`).join(' ')} (see stage --help)`);
+  }
+  const [source, dest] = positionals as [string, string];
+  if (source === '' || dest === '') throw new UsageError('SOURCE and DEST may not be empty');
+  const swarmCommand = parseCommand(rest, defaults);
+  if (swarmCommand.kind !== 'run') return { kind: 'help' };
+  const seedersText = own.get('seeders');
+  if (seedersText !== undefined && (!/^\d+$/.test(seedersText) || Number(seedersText) < 1)) {
+    throw new UsageError(`--seeders takes a whole number of at least 1, not "${seedersText}"`);
+  }
+  const pieceText = own.get('piece-size');
+  const pieceSize = pieceText === undefined ? undefined : parseBytes('piece-size', pieceText);
+  if (pieceSize !== undefined && (pieceSize < 16 * 1024 || (pieceSize & (pieceSize - 1)) !== 0)) {
+    throw new UsageError(`--piece-size must be a power of two of at least 16K, not "${pieceText}"`);
+  }
+  const progress = own.get('progress');
+  if (progress !== undefined && !['bar', 'lines', 'none'].includes(progress)) {
+    throw new UsageError(`--progress takes bar, lines or none, not "${progress}"`);
+  }
+  const torrent = own.get('torrent');
+  if (torrent !== undefined && pieceSize !== undefined) throw new UsageError('--piece-size comes from the .torrent when --torrent is given');
+  return {
+    kind: 'run',
+    options: {
+      source,
+      dest,
+      seeders: Number(seedersText ?? 1),
+      torrent,
+      saveTorrent: own.get('save-torrent'),
+      pieceSize,
+      windowBytes: parseBytes('window-bytes', own.get('window-bytes') ?? '16M'),
+      batchBytes: parseBytes('batch-bytes', own.get('batch-bytes') ?? '1M'),
+      progress: progress as ProgressMode | undefined,
+      swarm: swarmCommand.options,
+    },
+  };
+}

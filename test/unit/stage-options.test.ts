@@ -1,0 +1,60 @@
+import test from 'ava';
+
+import { parseBytes, parseStageCommand, type StageOptions } from '../../src/stage/options.js';
+import { UsageError } from '../../src/errors/usage-error.js';
+
+const run = (...argv: string[]): StageOptions => {
+  const command = parseStageCommand(argv, { randomSeed: () => 7 });
+  if (command.kind !== 'run') throw new Error('expected a run');
+  return command.options;
+};
+
+test('SOURCE, DEST and the defaults', (t) => {
+  const options = run('/data/set', '/tmp/d{rank}');
+  t.is(options.source, '/data/set');
+  t.is(options.dest, '/tmp/d{rank}');
+  t.is(options.seeders, 1);
+  t.is(options.pieceSize, undefined);
+  t.is(options.windowBytes, 16 * 1024 * 1024);
+  t.is(options.batchBytes, 1024 * 1024);
+  t.is(options.progress, undefined);
+  t.is(options.swarm.seed, 7);
+});
+
+test('stage options and the swarm options shared with the course mode, in any order', (t) => {
+  const options = run('--seeders', '3', 'S', '--piece-size=1M', 'D', '--fault-corrupt', '2:0.5', '--stats', 'x.json',
+    '--progress', 'lines', '--window-bytes', '8M', '--quiet', '--request-timeout', '500');
+  t.is(options.seeders, 3);
+  t.is(options.pieceSize, 1024 * 1024);
+  t.is(options.windowBytes, 8 * 1024 * 1024);
+  t.is(options.progress, 'lines');
+  t.is(options.swarm.statsFile, 'x.json');
+  t.true(options.swarm.quiet);
+  t.is(options.swarm.download.requestTimeoutMs, 500);
+  t.is(options.swarm.faults.corrupt.get(2), 0.5);
+});
+
+test('sizes take K, M and G suffixes', (t) => {
+  t.is(parseBytes('x', '64K'), 65536);
+  t.is(parseBytes('x', '2MiB'), 2 * 1024 * 1024);
+  t.is(parseBytes('x', '1g'), 1024 ** 3);
+  t.throws(() => parseBytes('x', '1.5M'), { instanceOf: UsageError });
+});
+
+test('bad command lines are usage errors, said in one line', (t) => {
+  const bad: [string[], RegExp][] = [
+    [['only-source'], /stage takes SOURCE and DEST/],
+    [['a', 'b', 'c'], /stage takes SOURCE and DEST/],
+    [['a', 'b', '--seeders', '0'], /--seeders takes a whole number of at least 1/],
+    [['a', 'b', '--piece-size', '1000'], /--piece-size must be a power of two of at least 16K/],
+    [['a', 'b', '--progress', 'fancy'], /--progress takes bar, lines or none/],
+    [['a', 'b', '--torrent', 't', '--piece-size', '1M'], /--piece-size comes from the \.torrent/],
+    [['a', 'b', '--input-dir', 'x'], /--input-dir is an option of the course mode/],
+    [['a', 'b', '--no-such'], /no-such/],
+  ];
+  for (const [argv, message] of bad) t.throws(() => parseStageCommand(argv), { instanceOf: UsageError, message }, argv.join(' '));
+});
+
+test('--help wins', (t) => {
+  t.deepEqual(parseStageCommand(['a', '--help']), { kind: 'help' });
+});
