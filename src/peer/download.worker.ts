@@ -15,8 +15,8 @@ import { hashAsPayload } from './payload.js';
 import { SegmentStore } from './store.js';
 import { merklePayloads } from './merkle-payload.js';
 import { DiskStore } from '../storage/disk-store.js';
-import type { DownloadSetup } from './worker-setup.js';
-import { takeSetup } from './worker-start.js';
+import type { DownloadSetup } from './hand-off.js';
+import { takeSetup } from './hand-off.js';
 
 const WHERE = 'download worker';
 startupMark('download worker: modules loaded');

@@ -19,9 +19,9 @@ import type { Options } from '../commands/course-options.js';
 import { startupMark } from '../launch/startup-mark.js';
 import { UsageError } from '../errors/usage-error.js';
 import { hashAsPayload } from './payload.js';
-import { prepareStore, registration, wantedFiles } from './setup.js';
-import type { DownloadSetup, UploadSetup } from './worker-setup.js';
-import { postSetup, setupSignal } from './worker-start.js';
+import { prepareStore, registration, wantedFiles } from './course-setup.js';
+import type { DownloadSetup, UploadSetup } from './hand-off.js';
+import { postSetup, setupSignal } from './hand-off.js';
 import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
 
 // Bundled, the CLI starts the workers' one-file bundles, through the entry that gives them V8's
@@ -38,7 +38,7 @@ function startWorker(entry: string, name: string): PeerWorker {
 
 export interface PeerWorker {
   worker: Worker;
-  /** What the worker waits on for its setup (worker-start.ts). */
+  /** What the worker waits on for its setup (hand-off.ts). */
   setupPosted: Int32Array;
   exited: Promise<void>;
 }

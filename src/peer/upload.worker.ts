@@ -12,8 +12,8 @@ import { uploadBehaviour } from './faults.js';
 import { SegmentStore } from './store.js';
 import { DiskStore } from '../storage/disk-store.js';
 import { Upload } from './upload.js';
-import type { UploadSetup } from './worker-setup.js';
-import { takeSetup } from './worker-start.js';
+import type { UploadSetup } from './hand-off.js';
+import { takeSetup } from './hand-off.js';
 
 const WHERE = 'upload worker';
 startupMark('upload worker: modules loaded');

@@ -5,7 +5,7 @@
 import type { PeerInput } from '../../src/io/input.js';
 import { Download, DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../../src/peer/download.js';
 import { hashAsPayload } from '../../src/peer/payload.js';
-import { prepareStore, registration, wantedFiles } from '../../src/peer/setup.js';
+import { prepareStore, registration, wantedFiles } from '../../src/peer/course-setup.js';
 import { Upload, type UploadBehaviour } from '../../src/peer/upload.js';
 import { MemoryNetwork } from '../../src/protocol/memory-network.js';
 import type { Message } from '../../src/protocol/messages.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 
 import { hashAsPayload } from '../../src/peer/payload.js';
-import { prepareStore, registration, wantedFiles } from '../../src/peer/setup.js';
+import { prepareStore, registration, wantedFiles } from '../../src/peer/course-setup.js';
 import type { Ready } from '../../src/protocol/messages.js';
 import { hashes, input } from '../helpers/swarm-inputs.js';
 
