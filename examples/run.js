@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: runs the bundled demo swarm (or the scenario folder given) under mpirun, then
-// checks every output against the hashes the owners listed.
-//   node examples/run.js [SCENARIO_DIR] [-- extra mpitorrent options]
+// `npm start`: runs the bundled demo swarm (or the scenario folder given) under mpirun and
+// checks every output against the hashes the owners listed; then stages a real folder (the
+// project's docs/) to 4 destinations with a .torrent made by `create`, and compares every copy
+// with the original byte for byte.
+//   node examples/run.js [SCENARIO_DIR] [-- extra mpitorrent options for the course swarm]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,3 +67,44 @@ if (wrong.length > 0) {
   process.exit(1);
 }
 console.log(`all ${wanted.length} downloaded files verified in ${output}`);
+
+// A real folder onto every "node": here each rank gets its own destination through {rank}.
+const main = join(root, 'dist', 'main.js');
+const folder = join(root, 'docs');
+const torrent = join(output, 'docs.torrent');
+const stageRanks = 4;
+function runShown(file, args) {
+  console.log(`$ ${file} ${args.join(' ')}`);
+  const result = spawnSync(file, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+runShown(process.execPath, [main, 'create', folder, '-o', torrent]);
+runShown(launcher, [...launcherArgs, '-np', String(stageRanks), process.execPath, main,
+  'stage', folder, join(output, 'stage', '{rank}'), '--torrent', torrent, '--progress', 'none']);
+
+/** Paths under `dir` whose copy under `copy` differs: content, kind or symlink target. */
+function differences(dir, copy, path = '') {
+  const from = lstatSync(join(dir, path));
+  let to;
+  try {
+    to = lstatSync(join(copy, path));
+  } catch {
+    return [path || '.'];
+  }
+  if (from.isDirectory()) {
+    if (!to.isDirectory()) return [path];
+    const names = readdirSync(join(dir, path));
+    if (names.length !== readdirSync(join(copy, path)).length) return [path || '.'];
+    return names.flatMap((name) => differences(dir, copy, join(path, name)));
+  }
+  if (from.isSymbolicLink()) return to.isSymbolicLink() && readlinkSync(join(dir, path)) === readlinkSync(join(copy, path)) ? [] : [path];
+  return to.isFile() && readFileSync(join(dir, path)).equals(readFileSync(join(copy, path))) ? [] : [path];
+}
+for (let rank = 0; rank < stageRanks; rank++) {
+  const wrongCopies = differences(folder, join(output, 'stage', String(rank)));
+  if (wrongCopies.length > 0) {
+    console.error(`copy of rank ${rank}: wrong or missing: ${wrongCopies.join(', ')}`);
+    process.exit(1);
+  }
+}
+console.log(`all ${stageRanks} copies of ${folder} verified byte for byte in ${join(output, 'stage')}`);
