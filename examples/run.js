@@ -36,8 +36,18 @@ const launcherArgs = /Open MPI|OpenRTE/.test(version) ? ['--oversubscribe'] : []
 
 rmSync(output, { recursive: true, force: true });
 mkdirSync(output, { recursive: true });
-const command = [...launcherArgs, '-np', String(np), process.execPath, join(root, 'dist', 'main.js'),
-  '--input-dir', scenario, '--output-dir', output, ...extra];
+const command = [
+  ...launcherArgs,
+  '-np',
+  String(np),
+  process.execPath,
+  join(root, 'dist', 'main.js'),
+  '--input-dir',
+  scenario,
+  '--output-dir',
+  output,
+  ...extra,
+];
 console.log(`$ ${launcher} ${command.join(' ')}`);
 const run = spawnSync(launcher, command, { stdio: 'inherit' });
 if (run.status !== 0) process.exit(run.status ?? 1);
@@ -79,8 +89,20 @@ function runShown(file, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 runShown(process.execPath, [main, 'create', folder, '-o', torrent]);
-runShown(launcher, [...launcherArgs, '-np', String(stageRanks), process.execPath, main,
-  'stage', folder, join(output, 'stage', '{rank}'), '--torrent', torrent, '--progress', 'none']);
+runShown(launcher, [
+  ...launcherArgs,
+  '-np',
+  String(stageRanks),
+  process.execPath,
+  main,
+  'stage',
+  folder,
+  join(output, 'stage', '{rank}'),
+  '--torrent',
+  torrent,
+  '--progress',
+  'none',
+]);
 
 /** Paths under `dir` whose copy under `copy` differs: content, kind or symlink target. */
 function differences(dir, copy, path = '') {
@@ -97,7 +119,8 @@ function differences(dir, copy, path = '') {
     if (names.length !== readdirSync(join(copy, path)).length) return [path || '.'];
     return names.flatMap((name) => differences(dir, copy, join(path, name)));
   }
-  if (from.isSymbolicLink()) return to.isSymbolicLink() && readlinkSync(join(dir, path)) === readlinkSync(join(copy, path)) ? [] : [path];
+  if (from.isSymbolicLink())
+    return to.isSymbolicLink() && readlinkSync(join(dir, path)) === readlinkSync(join(copy, path)) ? [] : [path];
   return to.isFile() && readFileSync(join(dir, path)).equals(readFileSync(join(copy, path))) ? [] : [path];
 }
 for (let rank = 0; rank < stageRanks; rank++) {

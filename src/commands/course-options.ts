@@ -63,19 +63,19 @@ ${subcommandsUsage()}`;
 const SPEC = {
   'input-dir': { type: 'string' },
   'output-dir': { type: 'string' },
-  'stats': { type: 'string' },
-  'seed': { type: 'string' },
-  'quiet': { type: 'boolean' },
-  'help': { type: 'boolean', short: 'h' },
-  'version': { type: 'boolean' },
-  'window': { type: 'string' },
-  'batch': { type: 'string' },
+  stats: { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  window: { type: 'string' },
+  batch: { type: 'string' },
   'report-every': { type: 'string' },
   'request-timeout': { type: 'string' },
   'strike-limit': { type: 'string' },
   'stall-timeout': { type: 'string' },
   'sleep-cap': { type: 'string' },
-  'spins': { type: 'string' },
+  spins: { type: 'string' },
   'fault-corrupt': { type: 'string', multiple: true },
   'fault-slow': { type: 'string', multiple: true },
   'fault-kill': { type: 'string', multiple: true },
@@ -104,7 +104,8 @@ function rankValues(name: string, texts: string[] | undefined, rule: ValueRule):
     const [rankText, valueText, ...rest] = text.split(':');
     const rank = /^\d+$/.test(rankText!) ? Number(rankText) : 0;
     let value: number | undefined;
-    if (valueText === undefined) value = rule.kind === 'optional' ? rule.fallback : rule.kind === 'none' ? 0 : undefined;
+    if (valueText === undefined)
+      value = rule.kind === 'optional' ? rule.fallback : rule.kind === 'none' ? 0 : undefined;
     else value = rule.kind === 'none' ? undefined : rule.parse(valueText);
     if (rank < 1 || value === undefined || rest.length > 0) {
       const shape = rule.kind === 'none' ? "R (a peer's rank)" : rule.shape;
@@ -142,9 +143,10 @@ export function parseCommand(argv: readonly string[], defaults: Partial<Defaults
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
     // Node's messages may span lines; a bad command line gets one.
-    const reason = error instanceof Error
-      ? error.message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ')
-      : String(error);
+    const reason =
+      error instanceof Error
+        ? error.message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ')
+        : String(error);
     throw new UsageError(`${reason} (see --help)`);
   }
   if (values.help) return { kind: 'help' };
@@ -174,11 +176,27 @@ export function parseCommand(argv: readonly string[], defaults: Partial<Defaults
         sleepCapUs: integer('sleep-cap', text('sleep-cap'), DEFAULT_BACKOFF.sleepCapUs, 10),
       },
       faults: {
-        corrupt: rankValues('fault-corrupt', list('fault-corrupt'),
-          { kind: 'optional', parse: probability, fallback: 1, shape: "R[:P] (R a peer's rank, P from 0 to 1)" }),
-        slow: rankValues('fault-slow', list('fault-slow'), { kind: 'required', parse: wholeNumber, shape: "R:MS (R a peer's rank)" }),
-        kill: rankValues('fault-kill', list('fault-kill'), { kind: 'required', parse: wholeNumber, shape: "R:K (R a peer's rank)" }),
-        crash: rankValues('fault-crash', list('fault-crash'), { kind: 'required', parse: wholeNumber, shape: "R:K (R a peer's rank)" }),
+        corrupt: rankValues('fault-corrupt', list('fault-corrupt'), {
+          kind: 'optional',
+          parse: probability,
+          fallback: 1,
+          shape: "R[:P] (R a peer's rank, P from 0 to 1)",
+        }),
+        slow: rankValues('fault-slow', list('fault-slow'), {
+          kind: 'required',
+          parse: wholeNumber,
+          shape: "R:MS (R a peer's rank)",
+        }),
+        kill: rankValues('fault-kill', list('fault-kill'), {
+          kind: 'required',
+          parse: wholeNumber,
+          shape: "R:K (R a peer's rank)",
+        }),
+        crash: rankValues('fault-crash', list('fault-crash'), {
+          kind: 'required',
+          parse: wholeNumber,
+          shape: "R:K (R a peer's rank)",
+        }),
         malformed: new Set(rankValues('fault-malformed', list('fault-malformed'), { kind: 'none' }).keys()),
       },
     },

@@ -43,19 +43,24 @@ export async function runCourse(argv: readonly string[]): Promise<void> {
   const peer = await startPeer?.();
   startupMark('main: workers online');
   const { runMain } = await import('../mpi/index.js');
-  await runMain(async (world) => {
-    if (world.size < 2) {
-      throw new UsageError(`needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`);
-    }
-    if (world.rank === 0) {
-      // A launcher that does not say ranks: the workers started in vain wait, idle, for the
-      // process to exit.
-      const { runTracker } = await import('../tracker/run-tracker.js');
-      runTracker(world, options);
-      startupMark('main: tracker done');
-    } else {
-      if (peer === undefined) throw new Error(`the launcher said rank 0, MPI says rank ${world.rank}`);
-      await peer.run(world, options);
-    }
-  }, { describeError });
+  await runMain(
+    async (world) => {
+      if (world.size < 2) {
+        throw new UsageError(
+          `needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`,
+        );
+      }
+      if (world.rank === 0) {
+        // A launcher that does not say ranks: the workers started in vain wait, idle, for the
+        // process to exit.
+        const { runTracker } = await import('../tracker/run-tracker.js');
+        runTracker(world, options);
+        startupMark('main: tracker done');
+      } else {
+        if (peer === undefined) throw new Error(`the launcher said rank 0, MPI says rank ${world.rank}`);
+        await peer.run(world, options);
+      }
+    },
+    { describeError },
+  );
 }

@@ -65,8 +65,10 @@ export function parseCreateArgs(argv: string[]): CreateOptions | undefined {
   }
   const { values, positionals } = parsed;
   if (values.help) return undefined;
-  if (positionals.length !== 1) throw new UsageError(`create: needs exactly one SOURCE, not ${positionals.length} (see create --help)`);
-  if (values.output === undefined || values.output === '') throw new UsageError('create: needs -o FILE.torrent, the file to write');
+  if (positionals.length !== 1)
+    throw new UsageError(`create: needs exactly one SOURCE, not ${positionals.length} (see create --help)`);
+  if (values.output === undefined || values.output === '')
+    throw new UsageError('create: needs -o FILE.torrent, the file to write');
   let pieceLength: number | undefined;
   if (values['piece-size'] !== undefined) {
     const parsedSize = parsePieceSize(values['piece-size']);
@@ -76,7 +78,8 @@ export function parseCreateArgs(argv: string[]): CreateOptions | undefined {
   let threads: number | undefined;
   if (values.threads !== undefined) {
     threads = Number(values.threads);
-    if (!/^\d+$/.test(values.threads) || threads < 1 || threads > 1024) throw new UsageError(`create: --threads "${values.threads}" is not a whole number from 1 to 1024`);
+    if (!/^\d+$/.test(values.threads) || threads < 1 || threads > 1024)
+      throw new UsageError(`create: --threads "${values.threads}" is not a whole number from 1 to 1024`);
   }
   return { source: positionals[0]!, output: values.output, pieceLength, threads, quiet: values.quiet ?? false };
 }
@@ -97,11 +100,18 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const buildOptions = { ...(options.pieceLength && { pieceLength: options.pieceLength }), ...(options.threads && { threads: options.threads }) };
+    const buildOptions = {
+      ...(options.pieceLength && { pieceLength: options.pieceLength }),
+      ...(options.threads && { threads: options.threads }),
+    };
     const manifest = await buildManifest(options.source, buildOptions);
     const bytes = totalBytes(manifest);
     // libtorrent refuses a torrent without data, and so would any client.
-    if (bytes === 0) throw new SourceError(options.source, 'holds no data (only empty files or folders): a torrent needs at least one byte');
+    if (bytes === 0)
+      throw new SourceError(
+        options.source,
+        'holds no data (only empty files or folders): a torrent needs at least one byte',
+      );
     const metainfo = buildMetainfo(manifest, { createdBy: version() });
     try {
       writeWhole(dirname(options.output), basename(options.output), 'torrent', metainfo.bytes);
@@ -111,8 +121,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!options.quiet) {
       const files = manifest.entries.filter((entry) => entry.kind === 'file').length;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      process.stdout.write(`${options.output}: ${files} files, ${bytes} bytes, piece size ${manifest.pieceLength}, ` +
-        `${piecesOf(manifest).length} pieces, v2 info-hash ${Buffer.from(metainfo.infoHash).toString('hex')}, ${seconds} s\n`);
+      process.stdout.write(
+        `${options.output}: ${files} files, ${bytes} bytes, piece size ${manifest.pieceLength}, ` +
+          `${piecesOf(manifest).length} pieces, v2 info-hash ${Buffer.from(metainfo.infoHash).toString('hex')}, ${seconds} s\n`,
+      );
     }
     return 0;
   } catch (error) {

@@ -50,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    return usageError(positionals.length === 0 ? 'needs one stats file' : `takes one stats file, not ${positionals.length}`);
+    return usageError(
+      positionals.length === 0 ? 'needs one stats file' : `takes one stats file, not ${positionals.length}`,
+    );
   }
   const output = values.output;
   if (output === undefined || output === '') return usageError('needs -o/--output FILE');

@@ -38,8 +38,11 @@ export async function main(argv: string[]): Promise<number> {
   const workers = startPeerWorkers();
   const { runMain } = await import('../mpi/index.js');
   await workers.online;
-  return runMain(async (world) => {
-    const { runStageJob } = await import('../stage/job.js');
-    return runStageJob(world, options, workers);
-  }, { describeError });
+  return runMain(
+    async (world) => {
+      const { runStageJob } = await import('../stage/job.js');
+      return runStageJob(world, options, workers);
+    },
+    { describeError },
+  );
 }

@@ -38,5 +38,9 @@ export abstract class ExpectedError extends Error {
 /** How the job reports an error: an expected one by its message; anything else is a failure. */
 export function describeError(error: unknown): ErrorReport | undefined {
   if (!(error instanceof ExpectedError)) return undefined;
-  return { message: error.message, exitCode: error.exitCode, ...(error.rank === undefined ? {} : { rank: error.rank }) };
+  return {
+    message: error.message,
+    exitCode: error.exitCode,
+    ...(error.rank === undefined ? {} : { rank: error.rank }),
+  };
 }

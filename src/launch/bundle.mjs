@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');  // this file is in src/launch/
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'); // this file is in src/launch/
 const src = path.join(root, 'src');
 const dist = path.join(root, 'dist');
 
@@ -41,17 +41,21 @@ function moduleUrls(outfile, format) {
         const fromBundle = (to) => path.relative(path.dirname(outfile), to).split(path.sep).join('/');
         if (contents.includes('import.meta.url')) {
           const relative = JSON.stringify(fromBundle(compiled));
-          const url = format === 'esm'
-            ? `new URL(${relative}, import.meta.url).href`
-            : `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${relative})).href`;
+          const url =
+            format === 'esm'
+              ? `new URL(${relative}, import.meta.url).href`
+              : `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${relative})).href`;
           contents = contents.replaceAll('import.meta.url', `(${url})`);
         }
         if (contents.includes('import.meta.dirname')) {
           const relative = fromBundle(path.dirname(compiled));
           // Not normalized in ESM (no node:path there): `dir/../x` names the same folder.
-          const dir = format === 'esm'
-            ? (relative === '' ? 'import.meta.dirname' : `import.meta.dirname + ${JSON.stringify(`/${relative}`)}`)
-            : `require('node:path').join(__dirname, ${JSON.stringify(relative)})`;
+          const dir =
+            format === 'esm'
+              ? relative === ''
+                ? 'import.meta.dirname'
+                : `import.meta.dirname + ${JSON.stringify(`/${relative}`)}`
+              : `require('node:path').join(__dirname, ${JSON.stringify(relative)})`;
           contents = contents.replaceAll('import.meta.dirname', `(${dir})`);
         }
         return { contents, loader: 'ts' };
@@ -87,7 +91,9 @@ async function requireAscii(file) {
   // eslint-disable-next-line no-control-regex -- beyond ASCII: the range starts at NUL on purpose
   const at = lines.findIndex((line) => /[^\x00-\x7f]/.test(line));
   if (at >= 0) {
-    throw new Error(`${path.relative(root, file)} line ${at + 1} is not ASCII (a comment in src/?): ${lines[at].trim()}`);
+    throw new Error(
+      `${path.relative(root, file)} line ${at + 1} is not ASCII (a comment in src/?): ${lines[at].trim()}`,
+    );
   }
 }
 

@@ -61,9 +61,13 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): Cache
     lineOffset: -1,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
-  const cache: CacheUse = !enabled ? 'off'
-    : stored === undefined ? 'missing'
-      : cachedData === undefined || script.cachedDataRejected === true ? 'rejected' : 'used';
+  const cache: CacheUse = !enabled
+    ? 'off'
+    : stored === undefined
+      ? 'missing'
+      : cachedData === undefined || script.cachedDataRejected === true
+        ? 'rejected'
+        : 'used';
   // A cache that does not fit is of no use to anyone here: gone, so any saved one can replace it.
   if (cache === 'rejected') rmSync(cacheFile, { force: true });
   const module = { exports: {} as unknown };
@@ -71,7 +75,9 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): Cache
   return {
     cache,
     exports: module.exports,
-    save: () => enabled && saveIfLarger(cacheFile, Buffer.concat([Buffer.from(`${MAGIC} ${stamp}\n`), script.createCachedData()])),
+    save: () =>
+      enabled &&
+      saveIfLarger(cacheFile, Buffer.concat([Buffer.from(`${MAGIC} ${stamp}\n`), script.createCachedData()])),
   };
 }
 

@@ -136,12 +136,21 @@ export class Communicator {
 
   /** MPI_Sendrecv: sends and receives at once (no deadlock in rings). */
   sendrecv(
-    data: ArrayBufferView, dest: number, sendTag: number,
-    buffer: ArrayBufferView, source = ANY_SOURCE, recvTag = ANY_TAG,
+    data: ArrayBufferView,
+    dest: number,
+    sendTag: number,
+    buffer: ArrayBufferView,
+    source = ANY_SOURCE,
+    recvTag = ANY_TAG,
   ): Status {
     native.sendrecv(
-      this.handle, validate.bytes('data', data), rank('dest', dest), tag('sendTag', sendTag),
-      validate.bytes('buffer', buffer), rank('source', source), tag('recvTag', recvTag),
+      this.handle,
+      validate.bytes('data', data),
+      rank('dest', dest),
+      tag('sendTag', sendTag),
+      validate.bytes('buffer', buffer),
+      rank('source', source),
+      tag('recvTag', recvTag),
     );
     return lastStatus();
   }
@@ -234,7 +243,10 @@ export class Communicator {
    * rank's `recv` (packed in rank order when `displs` is left out). Counts in elements.
    */
   allgatherv<T extends TypedArray | DataView>(
-    send: T, recv: T, counts: ArrayLike<number>, displs?: ArrayLike<number>,
+    send: T,
+    recv: T,
+    counts: ArrayLike<number>,
+    displs?: ArrayLike<number>,
   ): void {
     const data = validate.bytes('send', send);
     const { counts: sizes, displs: offsets } = this.#layout(data, counts, displs);
@@ -263,9 +275,8 @@ export class Communicator {
   gather<T extends TypedArray | DataView>(send: T, recv: T | undefined, root: number): void {
     const data = validate.bytes('send', send);
     const to = rank('root', root);
-    const into = this.rank === to
-      ? elements.receiveBuffer('recv', recv, data, elements.lengthOf(data) * this.size)
-      : undefined;
+    const into =
+      this.rank === to ? elements.receiveBuffer('recv', recv, data, elements.lengthOf(data) * this.size) : undefined;
     native.gather(this.handle, data, into, to);
   }
 
@@ -274,7 +285,10 @@ export class Communicator {
    * `recv` (packed when `displs` is left out). Only the root passes recv, counts and displs.
    */
   gatherv<T extends TypedArray | DataView>(
-    send: T, recv: T | undefined, counts: ArrayLike<number> | undefined, displs: ArrayLike<number> | undefined,
+    send: T,
+    recv: T | undefined,
+    counts: ArrayLike<number> | undefined,
+    displs: ArrayLike<number> | undefined,
     root: number,
   ): void {
     const data = validate.bytes('send', send);
@@ -296,9 +310,8 @@ export class Communicator {
   allreduce<T extends TypedArray>(send: T, recv: T, op: ReduceOp): void {
     const data = validate.bytes('send', send);
     const operation = elements.reduceOp('op', op, data);
-    const into = (recv as unknown) === data
-      ? data
-      : elements.receiveBuffer('recv', recv, data, elements.lengthOf(data));
+    const into =
+      (recv as unknown) === data ? data : elements.receiveBuffer('recv', recv, data, elements.lengthOf(data));
     native.allreduce(this.handle, data, into, operation);
   }
 
@@ -307,7 +320,9 @@ export class Communicator {
     const sizes = elements.counts('counts', counts, this.size);
     const sent = elements.lengthOf(send);
     if (sizes[this.rank] !== sent) {
-      throw new RangeError(`Expected counts[${this.rank}] to be ${sent}, the length of send, but received ${sizes[this.rank]}`);
+      throw new RangeError(
+        `Expected counts[${this.rank}] to be ${sent}, the length of send, but received ${sizes[this.rank]}`,
+      );
     }
     const offsets = displs === undefined ? elements.packedDispls(sizes) : elements.counts('displs', displs, this.size);
     return { counts: sizes, displs: offsets };

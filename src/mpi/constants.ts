@@ -47,8 +47,16 @@ export const BXOR = 'BXOR';
 
 /** A reduction operation of Communicator.allreduce, named as in MPI without the prefix. */
 export type ReduceOp =
-  | typeof SUM | typeof PROD | typeof MAX | typeof MIN
-  | typeof LAND | typeof LOR | typeof LXOR | typeof BAND | typeof BOR | typeof BXOR;
+  | typeof SUM
+  | typeof PROD
+  | typeof MAX
+  | typeof MIN
+  | typeof LAND
+  | typeof LOR
+  | typeof LXOR
+  | typeof BAND
+  | typeof BOR
+  | typeof BXOR;
 
 const threadLevelNames = new Map<number, string>([
   [THREAD_SINGLE, 'MPI_THREAD_SINGLE'],

@@ -8,8 +8,17 @@ import * as validate from './validate.js';
 
 /** Any TypedArray; a Buffer is a Uint8Array. */
 export type TypedArray =
-  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 
 const INT_MAX = 2147483647;
 const FLOATS = new Set(['Float32Array', 'Float64Array']);
@@ -26,8 +35,9 @@ export function lengthOf(view: ArrayBufferView): number {
 }
 
 function overlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer &&
-    a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /**
@@ -67,7 +77,8 @@ export function packedDispls(counts: Int32Array): Int32Array {
   for (let i = 0; i < counts.length; i++) {
     displs[i] = next;
     next += counts[i]!;
-    if (next > INT_MAX) throw new RangeError(`Expected at most ${INT_MAX} elements in all but the counts add up to more`);
+    if (next > INT_MAX)
+      throw new RangeError(`Expected at most ${INT_MAX} elements in all but the counts add up to more`);
   }
   return displs;
 }

@@ -29,7 +29,8 @@ export function initRequiring(required = THREAD_MULTIPLE): number {
   if (provided < required) {
     const error = new MpiError(
       `this MPI library provides ${threadLevelName(provided)}, but ${threadLevelName(required)} is needed ` +
-      '(Open MPI must be built with thread support; see the README, Troubleshooting)');
+        '(Open MPI must be built with thread support; see the README, Troubleshooting)',
+    );
     Object.defineProperty(error, 'code', { value: 'ERR_MPI_THREAD_LEVEL', enumerable: true });
     throw error;
   }

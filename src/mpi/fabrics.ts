@@ -26,7 +26,14 @@ const TRANSPORT_PARAMETER = /^\s*(pml|mtl)\s*=\s*(.*?)\s*$/gm;
 function choosesTransport(text: string): boolean {
   for (const [, name, value] of text.matchAll(TRANSPORT_PARAMETER)) {
     if (!value.startsWith('^')) return true;
-    if (name === 'pml' && value.slice(1).split(',').some((component) => component.trim() === 'ob1')) return true;
+    if (
+      name === 'pml' &&
+      value
+        .slice(1)
+        .split(',')
+        .some((component) => component.trim() === 'ob1')
+    )
+      return true;
   }
   return false;
 }

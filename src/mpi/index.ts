@@ -20,14 +20,48 @@
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { Communicator, type WaitMessageOptions } from './comm.js';
 export {
-  ANY_SOURCE, ANY_TAG, BAND, BOR, BXOR, COMM_TYPE_SHARED, ERROR_CLASSES, LAND, LOR, LXOR, MAX, MIN,
-  PROC_NULL, PROD, SUM, THREAD_FUNNELED, THREAD_MULTIPLE, THREAD_SERIALIZED, THREAD_SINGLE, UNDEFINED,
-  threadLevelName, type ReduceOp,
+  ANY_SOURCE,
+  ANY_TAG,
+  BAND,
+  BOR,
+  BXOR,
+  COMM_TYPE_SHARED,
+  ERROR_CLASSES,
+  LAND,
+  LOR,
+  LXOR,
+  MAX,
+  MIN,
+  PROC_NULL,
+  PROD,
+  SUM,
+  THREAD_FUNNELED,
+  THREAD_MULTIPLE,
+  THREAD_SERIALIZED,
+  THREAD_SINGLE,
+  UNDEFINED,
+  threadLevelName,
+  type ReduceOp,
 } from './constants.js';
 export type { TypedArray } from './elements.js';
 export {
-  COMM_SELF, COMM_WORLD, abort, finalize, finalized, init, initRequiring, initialized, isThreadMain,
-  libraryVersion, processorName, queryThread, setPollerBackoff, tagUpperBound, version, wtick, wtime,
+  COMM_SELF,
+  COMM_WORLD,
+  abort,
+  finalize,
+  finalized,
+  init,
+  initRequiring,
+  initialized,
+  isThreadMain,
+  libraryVersion,
+  processorName,
+  queryThread,
+  setPollerBackoff,
+  tagUpperBound,
+  version,
+  wtick,
+  wtime,
 } from './environment.js';
 export { MpiError } from './errors.js';
 export { skipAbsentFabrics, type FabricProbe } from './fabrics.js';
@@ -35,7 +69,15 @@ export { Message } from './message.js';
 export { prepareMpiEnv } from './mpi-env.js';
 export { Request } from './request.js';
 export {
-  fatal, rankLabel, runMain, runWorker, watchWorker,
-  type DescribeError, type ErrorReport, type FailureOptions, type FatalOptions, type RunMainOptions,
+  fatal,
+  rankLabel,
+  runMain,
+  runWorker,
+  watchWorker,
+  type DescribeError,
+  type ErrorReport,
+  type FailureOptions,
+  type FatalOptions,
+  type RunMainOptions,
 } from './run.js';
 export type { ReceivedMessage, Status } from './status.js';

@@ -75,8 +75,13 @@ export interface NativeAddon {
   ssend(comm: number, data: ArrayBufferView, dest: number, tag: number): void;
   recv(comm: number, buffer: ArrayBufferView, source: number, tag: number): void;
   sendrecv(
-    comm: number, data: ArrayBufferView, dest: number, sendTag: number,
-    buffer: ArrayBufferView, source: number, recvTag: number,
+    comm: number,
+    data: ArrayBufferView,
+    dest: number,
+    sendTag: number,
+    buffer: ArrayBufferView,
+    source: number,
+    recvTag: number,
   ): void;
   probe(comm: number, source: number, tag: number): void;
   iprobe(comm: number, source: number, tag: number): boolean;
@@ -109,8 +114,12 @@ export interface NativeAddon {
   /** `recv` is undefined on ranks other than the root. */
   gather(comm: number, send: ArrayBufferView, recv: ArrayBufferView | undefined, root: number): void;
   gatherv(
-    comm: number, send: ArrayBufferView, recv: ArrayBufferView | undefined,
-    counts: Int32Array | undefined, displs: Int32Array | undefined, root: number,
+    comm: number,
+    send: ArrayBufferView,
+    recv: ArrayBufferView | undefined,
+    counts: Int32Array | undefined,
+    displs: Int32Array | undefined,
+    root: number,
   ): void;
   /** `op` is an index of constants.ops; `recv === send` reduces in place (MPI_IN_PLACE). */
   allreduce(comm: number, send: ArrayBufferView, recv: ArrayBufferView, op: number): void;
@@ -129,7 +138,7 @@ export const addonPath = process.env.MPITORRENT_ADDON
   : join(import.meta.dirname, '../../build/Release/mpi.node');
 
 function load(): NativeAddon {
-  avoidUcxMemoryHooks();  // before libmpi loads, which reads it
+  avoidUcxMemoryHooks(); // before libmpi loads, which reads it
   let addon: NativeAddon;
   try {
     // What require() does with a .node file, without node:module, which a worker would
@@ -140,10 +149,12 @@ function load(): NativeAddon {
     addon = module.exports as NativeAddon;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot load the MPI addon at ${addonPath}: ${reason}\n` +
-      'Build it with `npm ci` (or `npm run build`); it needs MPI installed (apt-get install libopenmpi-dev).');
+    throw new Error(
+      `cannot load the MPI addon at ${addonPath}: ${reason}\n` +
+        'Build it with `npm ci` (or `npm run build`); it needs MPI installed (apt-get install libopenmpi-dev).',
+    );
   }
-  addon.setErrorClass(MpiError);  // once per thread: each worker has its own environment
+  addon.setErrorClass(MpiError); // once per thread: each worker has its own environment
   return addon;
 }
 

@@ -15,7 +15,7 @@ export class Request {
   #handle: number;
   #buffer: ArrayBufferView | undefined;
   #status: Status | undefined;
-  #error: unknown;  // set when MPI completed the request with an error (e.g. MPI_ERR_TRUNCATE)
+  #error: unknown; // set when MPI completed the request with an error (e.g. MPI_ERR_TRUNCATE)
   #waiting: Promise<Status> | undefined;
 
   /** @internal Made by Communicator.isend, irecv, ibarrier and ibcast. */

@@ -89,8 +89,9 @@ export function fatal(error: unknown, options: FatalOptions = {}): never {
   const report = reportOf(error, options.describeError);
   const about = Number.isInteger(report.rank) ? String(report.rank) : rankLabel();
   const where = options.where ? ` (${options.where})` : '';
-  writeSync(2, `rank ${about}${where}: ${report.message}\n`);  // synchronous: MPI_Abort kills this process next
-  const code = Number.isInteger(report.exitCode) && report.exitCode >= 0 && report.exitCode <= 255 ? report.exitCode : 1;
+  writeSync(2, `rank ${about}${where}: ${report.message}\n`); // synchronous: MPI_Abort kills this process next
+  const code =
+    Number.isInteger(report.exitCode) && report.exitCode >= 0 && report.exitCode <= 255 ? report.exitCode : 1;
   if (native.initialized() && !native.finalized()) {
     // MPICH's launcher may drop what a rank wrote just before MPI_Abort (seen in about one
     // abort in 30): give it a moment to pass the report on.

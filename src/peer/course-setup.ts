@@ -26,9 +26,13 @@ export function wantedFiles(ready: Ready, input: PeerInput): FileInfo[] {
 
 /** Shared memory for every file the peer owns or wants, with the owned segments in it. */
 export function prepareStore(ready: Ready, input: PeerInput, payloads: PayloadScheme): SegmentStore {
-  const store = SegmentStore.create(ready.files.map(({ id, segmentCount }) => ({
-    id, segmentCount, slotSize: payloads.slotSize,
-  })));
+  const store = SegmentStore.create(
+    ready.files.map(({ id, segmentCount }) => ({
+      id,
+      segmentCount,
+      slotSize: payloads.slotSize,
+    })),
+  );
   const ids = new Map(ready.files.map((file) => [file.name, file.id]));
   for (const owned of input.owned) {
     const id = ids.get(owned.name);

@@ -128,7 +128,11 @@ export class Download implements Role {
 
   start(now: number): void {
     for (const file of this.#order) {
-      this.#send(TRACKER_RANK, Tag.Tracker, { type: 'swarm-request', fileId: file.id, withHashes: file.hashes === null });
+      this.#send(TRACKER_RANK, Tag.Tracker, {
+        type: 'swarm-request',
+        fileId: file.id,
+        withHashes: file.hashes === null,
+      });
     }
     this.#finishIfDone(now);
   }
@@ -187,7 +191,9 @@ export class Download implements Role {
     file.swarmPending = false;
     if (message.hashes !== null && file.hashes === null) {
       if (message.hashes.length !== file.segmentCount) {
-        throw new ProtocolError(`${message.hashes.length} hashes for the ${file.segmentCount} segments of ${file.name}`);
+        throw new ProtocolError(
+          `${message.hashes.length} hashes for the ${file.segmentCount} segments of ${file.name}`,
+        );
       }
       file.hashes = message.hashes;
     }
@@ -200,7 +206,11 @@ export class Download implements Role {
     const file = this.#wantedFile(message.fileId);
     const answered = [...message.segments.map(({ segment }) => segment), ...message.refused];
     // Checked whole before anything changes: a half-applied message could leave a file unwritten.
-    const unasked = this.#owed.take(source, answered.map((segment) => keyOf(file.id, segment)), now);
+    const unasked = this.#owed.take(
+      source,
+      answered.map((segment) => keyOf(file.id, segment)),
+      now,
+    );
     if (unasked !== undefined) {
       throw new ProtocolError(`sent segment ${unasked - keyOf(file.id, 0)} of ${file.name}, which was not asked of it`);
     }
@@ -250,12 +260,20 @@ export class Download implements Role {
       this.#context.writeOutput(file.name, file.hashes!);
       file.written = true;
       this.#send(TRACKER_RANK, Tag.Tracker, {
-        type: 'update', fileId: file.id, segments: file.unreported, complete: true, wantSwarm: false,
+        type: 'update',
+        fileId: file.id,
+        segments: file.unreported,
+        complete: true,
+        wantSwarm: false,
       });
       file.unreported = [];
     } else if (file.unreported.length >= this.#options.reportEvery) {
       this.#send(TRACKER_RANK, Tag.Tracker, {
-        type: 'update', fileId: file.id, segments: file.unreported, complete: false, wantSwarm: !file.swarmPending,
+        type: 'update',
+        fileId: file.id,
+        segments: file.unreported,
+        complete: false,
+        wantSwarm: !file.swarmPending,
       });
       file.unreported = [];
     }
@@ -276,11 +294,14 @@ export class Download implements Role {
       const source = this.#loads.choose(file, first, this.#context.random);
       const holds = file.holders.get(source)!;
       const size = Math.min(this.#options.batch, room);
-      const segments = [first, ...file.queue.collect((segment) => segment !== first && holds.has(segment), size - 1, SCAN_BUDGET)];
+      const segments = [
+        first,
+        ...file.queue.collect((segment) => segment !== first && holds.has(segment), size - 1, SCAN_BUDGET),
+      ];
       for (const segment of segments) {
         file.markRequested(segment);
         const key = keyOf(file.id, segment);
-        this.#inFlight.delete(key);  // re-inserted last: the map stays in order of time asked
+        this.#inFlight.delete(key); // re-inserted last: the map stays in order of time asked
         this.#inFlight.set(key, { file, segment, source, at: now });
       }
       this.#loads.of(source).inFlight += segments.length;
@@ -290,7 +311,11 @@ export class Download implements Role {
   }
 
   #request(source: number, file: FileDownload, segments: number[], now: number): void {
-    this.#owed.add(source, segments.map((segment) => keyOf(file.id, segment)), now);
+    this.#owed.add(
+      source,
+      segments.map((segment) => keyOf(file.id, segment)),
+      now,
+    );
     this.#send(source, Tag.Upload, { type: 'segment-request', fileId: file.id, segments });
   }
 
@@ -327,9 +352,10 @@ export class Download implements Role {
    */
   #checkStall(now: number): number {
     // A file whose first swarm has not come yet is waiting for the tracker, not stalled.
-    const stuck = this.#inFlight.size === 0
-      ? this.#order.find((file) => file.hashes !== null && file.stalled.size > 0 && !file.complete)
-      : undefined;
+    const stuck =
+      this.#inFlight.size === 0
+        ? this.#order.find((file) => file.hashes !== null && file.stalled.size > 0 && !file.complete)
+        : undefined;
     if (stuck === undefined || this.#order.some((file) => file.queue.size > 0)) {
       this.#stalledSince = Infinity;
       return Infinity;
@@ -355,7 +381,7 @@ export class Download implements Role {
   #finishIfDone(now: number): void {
     if (this.#done || !this.#order.every((file) => file.written)) return;
     if (this.#allWrittenAt === Infinity) this.#allWrittenAt = now;
-    if (this.#swarmsOwed > 0) return;  // the tracker always answers: no deadline needed
+    if (this.#swarmsOwed > 0) return; // the tracker always answers: no deadline needed
     if (this.#owed.total > 0 && now < this.#drainDeadline()) return;
     this.#done = true;
     this.#send(TRACKER_RANK, Tag.Tracker, {

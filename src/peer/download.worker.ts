@@ -21,31 +21,35 @@ import { takeSetup } from './hand-off.js';
 const WHERE = 'download worker';
 startupMark('download worker: modules loaded');
 
-runWorker(WHERE, async () => {
-  const setup = takeSetup<DownloadSetup | { unused: true }>();
-  if ('unused' in setup) return;  // a stage job's idle rank
-  startupMark('download worker: setup received');
-  const transport = new MpiTransport(COMM_WORLD, setup.backoff);
-  const rank = transport.rank;
-  // Stage mode: pieces on disk, checked by their merkle roots; the folders' times are set last.
-  const disk = setup.stage && new DiskStore(setup.stage.tree);
-  const geometry = setup.stage?.tree.geometry;
-  const download = new Download({
-    rank,
-    outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
-    store: disk ?? new SegmentStore(setup.store),
-    payloads: disk ? merklePayloads(setup.stage!.hashes, geometry!.length, geometry!.leaves) : hashAsPayload,
-    hashesKnown: disk !== undefined,
-    random: seededRandom(setup.seed * 7919 + rank),
-    files: setup.files,
-    writeOutput: disk ? () => disk.finish() : (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
-    options: setup.options,
-    warn: (text) => warn(WHERE, text),
-  });
-  if (setup.faults.malformed.has(rank)) {
-    sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
-  }
-  serve(download, transport, Tag.Download, rejectMalformed(WHERE));
-  if (!disk) removeStaleOutputTemporaries(setup.outputDir, rank);
-  startupMark('download worker: done');
-}, { describeError });
+runWorker(
+  WHERE,
+  async () => {
+    const setup = takeSetup<DownloadSetup | { unused: true }>();
+    if ('unused' in setup) return; // a stage job's idle rank
+    startupMark('download worker: setup received');
+    const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+    const rank = transport.rank;
+    // Stage mode: pieces on disk, checked by their merkle roots; the folders' times are set last.
+    const disk = setup.stage && new DiskStore(setup.stage.tree);
+    const geometry = setup.stage?.tree.geometry;
+    const download = new Download({
+      rank,
+      outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+      store: disk ?? new SegmentStore(setup.store),
+      payloads: disk ? merklePayloads(setup.stage!.hashes, geometry!.length, geometry!.leaves) : hashAsPayload,
+      hashesKnown: disk !== undefined,
+      random: seededRandom(setup.seed * 7919 + rank),
+      files: setup.files,
+      writeOutput: disk ? () => disk.finish() : (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
+      options: setup.options,
+      warn: (text) => warn(WHERE, text),
+    });
+    if (setup.faults.malformed.has(rank)) {
+      sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
+    }
+    serve(download, transport, Tag.Download, rejectMalformed(WHERE));
+    if (!disk) removeStaleOutputTemporaries(setup.outputDir, rank);
+    startupMark('download worker: done');
+  },
+  { describeError },
+);

@@ -24,7 +24,11 @@ export interface Faults {
 }
 
 export const NO_FAULTS: Faults = {
-  corrupt: new Map(), slow: new Map(), kill: new Map(), crash: new Map(), malformed: new Set(),
+  corrupt: new Map(),
+  slow: new Map(),
+  kill: new Map(),
+  crash: new Map(),
+  malformed: new Set(),
 };
 
 function corrupted(payload: Uint8Array): Uint8Array {
@@ -68,7 +72,12 @@ export function malformedMessages(): Uint8Array[] {
     Uint8Array.from([...request, 0x42]),
     encode({ type: 'swarm-request', fileId: 0x7fff_ffff, withHashes: true }),
     encode({ type: 'update', fileId: 0, segments: [0xffff_fff0], complete: false, wantSwarm: true }),
-    encode({ type: 'segments', fileId: 0x7fff_ffff, segments: [{ segment: 3, payload: new Uint8Array(32) }], refused: [] }),
+    encode({
+      type: 'segments',
+      fileId: 0x7fff_ffff,
+      segments: [{ segment: 3, payload: new Uint8Array(32) }],
+      refused: [],
+    }),
   ];
 }
 

@@ -68,7 +68,8 @@ export class FileDownload {
         case HolderChange.Added: {
           const bits = new Bitfield(this.segmentCount, this.holders.get(update.rank)?.bytes);
           for (const segment of update.added!) {
-            if (segment >= this.segmentCount) throw new ProtocolError(`segment ${segment} of ${this.name} does not exist`);
+            if (segment >= this.segmentCount)
+              throw new ProtocolError(`segment ${segment} of ${this.name} does not exist`);
             bits.set(segment);
           }
           this.#setHolder(update.rank, bits);

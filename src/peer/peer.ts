@@ -107,7 +107,10 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
   if (input === undefined) throw new ProtocolError('the tracker said go to a peer that cannot start');
   const store = prepareStore(ready, input, hashAsPayload);
   const uploadSetup: UploadSetup = {
-    store: store.layout, backoff: options.backoff, seed: options.seed, faults: options.faults,
+    store: store.layout,
+    backoff: options.backoff,
+    seed: options.seed,
+    faults: options.faults,
   };
   const downloadSetup: DownloadSetup = {
     files: wantedFiles(ready, input),

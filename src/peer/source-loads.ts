@@ -52,5 +52,5 @@ export class SourceLoads {
 
 /** Negative when holder a is the better choice: fewer timeouts, strikes, requests in flight, served. */
 function compareLoads(a: SourceLoad, aStrikes: number, b: SourceLoad, bStrikes: number): number {
-  return (a.timeouts - b.timeouts) || (aStrikes - bStrikes) || (a.inFlight - b.inFlight) || (a.received - b.received);
+  return a.timeouts - b.timeouts || aStrikes - bStrikes || a.inFlight - b.inFlight || a.received - b.received;
 }

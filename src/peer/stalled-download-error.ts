@@ -10,10 +10,14 @@ export class StalledDownloadError extends ExpectedError {
   constructor(fileName: string, segment: number, badBySource: readonly RankCount[], silent: readonly number[] = []) {
     const reasons = [];
     if (badBySource.length > 0) {
-      reasons.push(`bad data from ${badBySource.map(({ rank, count }) => `rank ${rank} (${count} segments)`).join(', ')}`);
+      reasons.push(
+        `bad data from ${badBySource.map(({ rank, count }) => `rank ${rank} (${count} segments)`).join(', ')}`,
+      );
     }
     if (silent.length > 0) reasons.push(`no answer from ${silent.map((rank) => `rank ${rank}`).join(', ')}`);
-    super(`${fileName} segment ${segmentLabel(segment)}: no holder sent data matching its hash ` +
-      `(${reasons.length > 0 ? reasons.join('; ') : 'no peer offers it'})`);
+    super(
+      `${fileName} segment ${segmentLabel(segment)}: no holder sent data matching its hash ` +
+        `(${reasons.length > 0 ? reasons.join('; ') : 'no peer offers it'})`,
+    );
   }
 }

@@ -42,14 +42,16 @@ export class SegmentStore implements PieceStore {
 
   /** Shared memory for `files`, nothing held yet. */
   static create(files: readonly { id: number; segmentCount: number; slotSize: number }[]): SegmentStore {
-    return new SegmentStore(files.map(({ id, segmentCount, slotSize }) => ({
-      id,
-      segmentCount,
-      slotSize,
-      have: new SharedArrayBuffer(segmentCount),
-      lengths: new SharedArrayBuffer(4 * segmentCount),
-      data: new SharedArrayBuffer(slotSize * segmentCount),
-    })));
+    return new SegmentStore(
+      files.map(({ id, segmentCount, slotSize }) => ({
+        id,
+        segmentCount,
+        slotSize,
+        have: new SharedArrayBuffer(segmentCount),
+        lengths: new SharedArrayBuffer(4 * segmentCount),
+        data: new SharedArrayBuffer(slotSize * segmentCount),
+      })),
+    );
   }
 
   /** Attaches to memory another thread created. */
@@ -97,8 +99,10 @@ export class SegmentStore implements PieceStore {
   write(fileId: number, segment: number, payload: Uint8Array): void {
     const file = this.#file(fileId);
     if (payload.length > file.layout.slotSize) {
-      throw new RangeError(`segment ${segment} of file ${fileId} is ${payload.length} bytes, ` +
-        `more than its ${file.layout.slotSize}-byte slot`);
+      throw new RangeError(
+        `segment ${segment} of file ${fileId} is ${payload.length} bytes, ` +
+          `more than its ${file.layout.slotSize}-byte slot`,
+      );
     }
     file.data.set(payload, segment * file.layout.slotSize);
     file.lengths[segment] = payload.length;

@@ -18,19 +18,23 @@ import { takeSetup } from './hand-off.js';
 const WHERE = 'upload worker';
 startupMark('upload worker: modules loaded');
 
-runWorker(WHERE, async () => {
-  const setup = takeSetup<UploadSetup | { unused: true }>();
-  if ('unused' in setup) return;  // a stage job's idle rank
-  startupMark('upload worker: setup received');
-  const transport = new MpiTransport(COMM_WORLD, setup.backoff);
-  const upload = new Upload({
-    rank: transport.rank,
-    size: transport.size,
-    outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
-    store: setup.stage ? new DiskStore(setup.stage.tree) : new SegmentStore(setup.store),
-    trackerIsPeer: setup.stage !== undefined,
-    behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
-  });
-  serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
-  startupMark('upload worker: done');
-}, { describeError });
+runWorker(
+  WHERE,
+  async () => {
+    const setup = takeSetup<UploadSetup | { unused: true }>();
+    if ('unused' in setup) return; // a stage job's idle rank
+    startupMark('upload worker: setup received');
+    const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+    const upload = new Upload({
+      rank: transport.rank,
+      size: transport.size,
+      outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+      store: setup.stage ? new DiskStore(setup.stage.tree) : new SegmentStore(setup.store),
+      trackerIsPeer: setup.stage !== undefined,
+      behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
+    });
+    serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
+    startupMark('upload worker: done');
+  },
+  { describeError },
+);

@@ -1,21 +1,19 @@
 /** Messages to bytes and back; the layouts are documented in messages.ts. */
-import {
-  HolderChange, type HolderUpdate, type Message, type MessageType, type RankCount,
-} from './messages.js';
+import { HolderChange, type HolderUpdate, type Message, type MessageType, type RankCount } from './messages.js';
 import { ProtocolError } from './protocol-error.js';
 import { WireReader, WireWriter } from './wire.js';
 
 const TYPE_CODES: Record<MessageType, number> = {
-  'register': 1,
-  'ready': 2,
+  register: 1,
+  ready: 2,
   'swarm-request': 3,
-  'swarm': 4,
-  'update': 5,
+  swarm: 4,
+  update: 5,
   'bad-segment': 6,
   'downloads-done': 7,
   'segment-request': 8,
-  'segments': 9,
-  'stop': 10,
+  segments: 9,
+  stop: 10,
   'upload-stats': 11,
   'cannot-start': 12,
 };
@@ -78,7 +76,11 @@ export function encode(message: Message): Uint8Array {
       writer.list(message.holders, (holder) => writeHolder(writer, holder));
       break;
     case 'update':
-      writer.u32(message.fileId).u32List(message.segments).u8(message.complete ? 1 : 0).u8(message.wantSwarm ? 1 : 0);
+      writer
+        .u32(message.fileId)
+        .u32List(message.segments)
+        .u8(message.complete ? 1 : 0)
+        .u8(message.wantSwarm ? 1 : 0);
       break;
     case 'bad-segment':
       writer.u32(message.fileId).u32(message.segment).u32(message.sender);
@@ -163,7 +165,10 @@ function readBody(type: MessageType, reader: WireReader): Message {
         fileId: reader.u32('file id'),
         // Views, not copies: each receive has its own buffer, and a payload is verified and
         // stored (copied or written to disk) at once.
-        segments: reader.list('segments', 8, () => ({ segment: reader.u32('segment'), payload: reader.bytesView('payload') })),
+        segments: reader.list('segments', 8, () => ({
+          segment: reader.u32('segment'),
+          payload: reader.bytesView('payload'),
+        })),
         refused: reader.u32List('refused segments'),
       };
     case 'stop':
@@ -196,7 +201,9 @@ export function decode(bytes: Uint8Array): Message {
  * nowhere between the disk and MPI. Same bytes as encode().
  */
 export function encodeSegmentsWithRoom(
-  fileId: number, items: readonly { segment: number; length: number }[], refused: readonly number[],
+  fileId: number,
+  items: readonly { segment: number; length: number }[],
+  refused: readonly number[],
 ): { data: Uint8Array; payloads: Uint8Array[] } {
   const size = 1 + 4 + 4 + items.reduce((total, item) => total + 8 + item.length, 0) + 4 + 4 * refused.length;
   const writer = new WireWriter(size).u8(TYPE_CODES.segments).u32(fileId).u32(items.length);

@@ -3,7 +3,13 @@ import { decode } from './codec.js';
 import { ProtocolError } from './protocol-error.js';
 import type { MalformedHandler, Role } from './role.js';
 
-export function deliver(role: Role, source: number, data: Uint8Array, now: number, onMalformed: MalformedHandler): void {
+export function deliver(
+  role: Role,
+  source: number,
+  data: Uint8Array,
+  now: number,
+  onMalformed: MalformedHandler,
+): void {
   try {
     role.handle(source, decode(data), now);
   } catch (error) {

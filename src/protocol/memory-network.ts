@@ -59,7 +59,8 @@ export class MemoryNetwork {
         const [key, { rank, role }] = ready[randomIndex(this.#random, ready.length)]!;
         const envelope = this.#take(this.#queues.get(key)!);
         deliver(role, envelope.source, envelope.data, this.now, (source, reason) =>
-          this.rejections.push({ receiver: rank, source, reason }));
+          this.rejections.push({ receiver: rank, source, reason }),
+        );
         role.tick(this.now);
         continue;
       }

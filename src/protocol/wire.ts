@@ -44,7 +44,6 @@ export class WireWriter {
     return this;
   }
 
-
   /** u32 byte length, then the bytes. */
   bytes(value: Uint8Array): this {
     this.u32(value.length);
@@ -77,7 +76,8 @@ export class WireWriter {
   asciiStrings(values: readonly string[]): this {
     const width = values[0]?.length ?? 0;
     for (const value of values) {
-      if (value.length !== width) throw new RangeError(`asciiStrings: strings of ${width} and ${value.length} characters`);
+      if (value.length !== width)
+        throw new RangeError(`asciiStrings: strings of ${width} and ${value.length} characters`);
     }
     if (width === 0 && values.length > 0) throw new RangeError('asciiStrings: empty strings');
     const joined = values.join('');
@@ -120,8 +120,10 @@ export class WireReader {
 
   #take(size: number, what: string): number {
     if (size > this.#bytes.length - this.#at) {
-      throw new ProtocolError(`message truncated: ${what} needs ${size} bytes at offset ${this.#at}, ` +
-        `${this.#bytes.length - this.#at} left`);
+      throw new ProtocolError(
+        `message truncated: ${what} needs ${size} bytes at offset ${this.#at}, ` +
+          `${this.#bytes.length - this.#at} left`,
+      );
     }
     const at = this.#at;
     this.#at += size;
@@ -135,7 +137,6 @@ export class WireReader {
   u32(what: string): number {
     return this.#view.getUint32(this.#take(4, what), true);
   }
-
 
   /** A view into the message, no copy (a piece verified and written straight from it). */
   bytesView(what: string): Uint8Array {
@@ -168,8 +169,10 @@ export class WireReader {
     if (width === 0 && count > 0) throw new ProtocolError(`${count} ${what} of width 0`);
     const size = count * width;
     if (size > this.#bytes.length - this.#at) {
-      throw new ProtocolError(`message truncated: ${count} ${what} of ${width} bytes cannot fit in ` +
-        `${this.#bytes.length - this.#at} bytes`);
+      throw new ProtocolError(
+        `message truncated: ${count} ${what} of ${width} bytes cannot fit in ` +
+          `${this.#bytes.length - this.#at} bytes`,
+      );
     }
     const at = this.#take(size, what);
     let text: string;
@@ -205,8 +208,9 @@ export class WireReader {
   #count(minItemBytes: number, what: string): number {
     const count = this.u32(`${what} count`);
     if (count * minItemBytes > this.#bytes.length - this.#at) {
-      throw new ProtocolError(`message truncated: ${count} ${what} cannot fit in ` +
-        `${this.#bytes.length - this.#at} bytes`);
+      throw new ProtocolError(
+        `message truncated: ${count} ${what} cannot fit in ` + `${this.#bytes.length - this.#at} bytes`,
+      );
     }
     return count;
   }

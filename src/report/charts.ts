@@ -40,9 +40,10 @@ function ruleLayers(name: string, axis: 'x' | 'y', value: number, label: string,
     },
     {
       data: { values: [{ value, label }] },
-      mark: axis === 'x'
-        ? { type: 'text', color, align: 'right', baseline: 'top', dx: -4, y: 2 + 16 * labelRow, fontWeight: 'bold' }
-        : { type: 'text', color, align: 'right', baseline: 'bottom', dy: -3, x: 'width', fontWeight: 'bold' },
+      mark:
+        axis === 'x'
+          ? { type: 'text', color, align: 'right', baseline: 'top', dx: -4, y: 2 + 16 * labelRow, fontWeight: 'bold' }
+          : { type: 'text', color, align: 'right', baseline: 'bottom', dy: -3, x: 'width', fontWeight: 'bold' },
       encoding: { [axis]: position, text: { field: 'label' } },
     },
   ];
@@ -53,16 +54,21 @@ export function transferChart(cells: TransferCell[]): TopLevelSpec {
   const peers = Math.round(Math.sqrt(cells.length));
   const step = Math.max(14, Math.min(44, Math.floor(WIDTH / Math.max(1, peers))));
   const max = Math.max(1, ...cells.map((cell) => cell.sent));
-  const layers: object[] = [{
-    name: MARKS.transfers,
-    mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 },
-    encoding: {
-      color: {
-        condition: { test: 'datum.sent === 0', value: '#f3f4f6' },
-        field: 'sent', type: 'quantitative', title: 'segments sent', scale: { scheme: 'blues', domainMin: 0 },
+  const layers: object[] = [
+    {
+      name: MARKS.transfers,
+      mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 },
+      encoding: {
+        color: {
+          condition: { test: 'datum.sent === 0', value: '#f3f4f6' },
+          field: 'sent',
+          type: 'quantitative',
+          title: 'segments sent',
+          scale: { scheme: 'blues', domainMin: 0 },
+        },
       },
     },
-  }];
+  ];
   if (peers <= 16) {
     layers.push({
       name: MARKS.transferCounts,
@@ -106,7 +112,13 @@ export function timelineChart(timeline: Timeline): TopLevelSpec {
           x: { field: 'seconds', type: 'quantitative', title: 'seconds after the tracker started' },
           y: { field: 'rank', type: 'ordinal', title: 'peer (rank)', scale: { domain: timeline.ranks } },
           // Colour and shape together tell up to 40 files apart; every file in the legend.
-          color: { field: 'file', type: 'nominal', title: 'file', scale: { domain: timeline.files, scheme: 'tableau10' }, legend: legend },
+          color: {
+            field: 'file',
+            type: 'nominal',
+            title: 'file',
+            scale: { domain: timeline.files, scheme: 'tableau10' },
+            legend: legend,
+          },
           shape: { field: 'file', type: 'nominal', title: 'file', scale: { domain: timeline.files }, legend: legend },
         },
       },
@@ -168,7 +180,9 @@ export function stageChart(progress: StageProgress): TopLevelSpec {
         y: { field: 'bytes', type: 'quantitative', title: 'bytes done', axis: { format: '~s' } },
         detail: { field: 'node', type: 'nominal' },
         color: {
-          field: 'role', type: 'nominal', title: null,
+          field: 'role',
+          type: 'nominal',
+          title: null,
           scale: { domain: ['other nodes', 'slowest node'], range: ['#9ab', '#c0392b'] },
         },
         strokeWidth: { condition: { test: 'datum.slowest', value: 3 }, value: 1.2 },
@@ -177,7 +191,16 @@ export function stageChart(progress: StageProgress): TopLevelSpec {
     ...ruleLayers(MARKS.slowest, 'x', progress.slowest.doneAt, `slowest: ${progress.slowest.node}`, '#c0392b'),
   ];
   if (progress.lowerBoundSeconds !== undefined) {
-    layers.push(...ruleLayers(MARKS.lowerBound, 'x', progress.lowerBoundSeconds, `T* ${progress.lowerBoundSeconds.toFixed(3)} s`, '#27ae60', 1));
+    layers.push(
+      ...ruleLayers(
+        MARKS.lowerBound,
+        'x',
+        progress.lowerBoundSeconds,
+        `T* ${progress.lowerBoundSeconds.toFixed(3)} s`,
+        '#27ae60',
+        1,
+      ),
+    );
   }
   return {
     config: CONFIG,

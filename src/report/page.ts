@@ -3,9 +3,7 @@
  * link), readable on a laptop screen and printable. Sections appear only when the stats have
  * their data: a swarm run's charts, bad data when there was any, a stage run's progress.
  */
-import {
-  badDataChart, stageChart, timelineChart, transferChart, uploadsChart,
-} from './charts.js';
+import { badDataChart, stageChart, timelineChart, transferChart, uploadsChart } from './charts.js';
 import { renderSvg } from './render.js';
 import { badData, headline, loadSpread, stageProgress, timeline, transferMatrix, type Blame } from './shape.js';
 import type { ReportStats } from './stats-format.js';
@@ -47,11 +45,15 @@ interface Section {
 
 function blameTable(blame: Blame[]): string {
   if (blame.length === 0) return '';
-  const rows = blame.map((entry) =>
-    `<tr><td>${escapeHtml(entry.file)}</td><td class="number">${entry.rank}</td>` +
-    `<td class="number">${entry.reports}</td><td>${entry.distrusted ? 'yes' : 'no'}</td></tr>`);
-  return `<table class="blame"><thead><tr><th>file</th><th>sender (rank)</th><th>bad-data reports</th>` +
-    `<th>distrusted</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = blame.map(
+    (entry) =>
+      `<tr><td>${escapeHtml(entry.file)}</td><td class="number">${entry.rank}</td>` +
+      `<td class="number">${entry.reports}</td><td>${entry.distrusted ? 'yes' : 'no'}</td></tr>`,
+  );
+  return (
+    `<table class="blame"><thead><tr><th>file</th><th>sender (rank)</th><th>bad-data reports</th>` +
+    `<th>distrusted</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 async function sections(stats: ReportStats): Promise<Section[]> {
@@ -59,29 +61,33 @@ async function sections(stats: ReportStats): Promise<Section[]> {
   const course = stats.course;
   if (course && course.peerStats.length > 0) {
     found.push({
-      id: 'transfers', title: 'Who sent what to whom',
+      id: 'transfers',
+      title: 'Who sent what to whom',
       note: 'Segments each peer (row) sent to each peer (column). A dark row is a peer that served much; a dark column one that downloaded much.',
       svg: await renderSvg(transferChart(transferMatrix(course))),
     });
     const times = timeline(course);
     if (times.completions.length > 0) {
       found.push({
-        id: 'timeline', title: 'When each peer completed each file',
+        id: 'timeline',
+        title: 'When each peer completed each file',
         note: `One dot per file a peer downloaded, at the time the tracker heard it was complete. The red line is the makespan: the last peer had everything at ${times.makespan.toFixed(3)} s (registration took ${times.goAhead.toFixed(3)} s).`,
         svg: await renderSvg(timelineChart(times)),
       });
     }
     const spread = loadSpread(course);
     found.push({
-      id: 'uploads', title: 'Uploads per peer',
+      id: 'uploads',
+      title: 'Uploads per peer',
       note: `Segments each peer's upload worker sent; the red line is the mean (${spread.mean.toFixed(1)}). Bars far above it are peers that carried the swarm.`,
       svg: await renderSvg(uploadsChart(spread)),
     });
     const bad = badData(course);
     if (bad) {
       found.push({
-        id: 'bad-data', title: 'Bad data and blame',
-        note: 'Segments whose hash did not match, by the peer that sent them, and the tracker\'s record: reports against each sender per file, and whether it stopped offering that sender as a holder.',
+        id: 'bad-data',
+        title: 'Bad data and blame',
+        note: "Segments whose hash did not match, by the peer that sent them, and the tracker's record: reports against each sender per file, and whether it stopped offering that sender as a holder.",
         svg: bad.segments.length > 0 ? await renderSvg(badDataChart(bad)) : '',
         extra: blameTable(bad.blame),
       });
@@ -90,9 +96,13 @@ async function sections(stats: ReportStats): Promise<Section[]> {
   if (stats.stage) {
     const progress = stageProgress(stats.stage);
     found.push({
-      id: 'stage', title: 'Bytes over time per node',
-      note: `Bytes each node had, over time. The slowest node, ${progress.slowest.node}, is drawn in red; it was done at ${progress.slowest.doneAt.toFixed(3)} s` +
-        (progress.lowerBoundSeconds === undefined ? '.' : `, against the lower bound T* = ${progress.lowerBoundSeconds.toFixed(3)} s (green): no schedule can finish sooner.`),
+      id: 'stage',
+      title: 'Bytes over time per node',
+      note:
+        `Bytes each node had, over time. The slowest node, ${progress.slowest.node}, is drawn in red; it was done at ${progress.slowest.doneAt.toFixed(3)} s` +
+        (progress.lowerBoundSeconds === undefined
+          ? '.'
+          : `, against the lower bound T* = ${progress.lowerBoundSeconds.toFixed(3)} s (green): no schedule can finish sooner.`),
       svg: await renderSvg(stageChart(progress)),
     });
   }
@@ -102,14 +112,19 @@ async function sections(stats: ReportStats): Promise<Section[]> {
 /** The whole page for `stats`, read from the file named `source`. */
 export async function reportPage(stats: ReportStats, source: string): Promise<string> {
   const kind = stats.stage ? (stats.course ? 'swarm and stage run' : 'stage run') : 'swarm run';
-  const items = headline(stats).map((item) =>
-    `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`).join('\n');
-  const body = (await sections(stats)).map((section) => `
+  const items = headline(stats)
+    .map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`)
+    .join('\n');
+  const body = (await sections(stats))
+    .map(
+      (section) => `
 <section id="${section.id}">
 <h2>${escapeHtml(section.title)}</h2>
 <p class="note">${escapeHtml(section.note)}</p>
 <figure>${section.svg}</figure>${section.extra ?? ''}
-</section>`).join('\n');
+</section>`,
+    )
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

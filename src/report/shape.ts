@@ -116,8 +116,12 @@ export function headline(stats: ReportStats): HeadlineItem[] {
       { label: 'slowest node', value: `${progress.slowest.node}, done at ${progress.slowest.doneAt.toFixed(3)} s` },
     );
     if (progress.lowerBoundSeconds !== undefined) {
-      items.push({ label: 'lower bound T*', value: `${progress.lowerBoundSeconds.toFixed(3)} s ` +
-        `(slowest node at ${(progress.slowest.doneAt / progress.lowerBoundSeconds).toFixed(2)} x T*)` });
+      items.push({
+        label: 'lower bound T*',
+        value:
+          `${progress.lowerBoundSeconds.toFixed(3)} s ` +
+          `(slowest node at ${(progress.slowest.doneAt / progress.lowerBoundSeconds).toFixed(2)} x T*)`,
+      });
     }
   }
   return items;
@@ -127,22 +131,31 @@ export function headline(stats: ReportStats): HeadlineItem[] {
 export function transferMatrix(course: Course): TransferCell[] {
   const ranks = course.peerStats.map((peer) => peer.rank);
   const byRank = new Map(course.peerStats.map((peer) => [peer.rank, peer]));
-  return ranks.flatMap((from) => ranks.map((to) => ({
-    from,
-    to,
-    sent: count(byRank.get(from)!.uploadsTo, to),
-    received: count(byRank.get(to)!.downloadsBySource, from),
-  })));
+  return ranks.flatMap((from) =>
+    ranks.map((to) => ({
+      from,
+      to,
+      sent: count(byRank.get(from)!.uploadsTo, to),
+      received: count(byRank.get(to)!.downloadsBySource, from),
+    })),
+  );
 }
 
 /** Each peer's completion of each file it downloaded, and the makespan. */
 export function timeline(course: Course): Timeline {
   const completions = course.fileStats.flatMap((file) =>
-    Object.entries(file.completedAt).map(([rank, seconds]) => ({ rank: Number(rank), file: file.name, seconds })));
+    Object.entries(file.completedAt).map(([rank, seconds]) => ({ rank: Number(rank), file: file.name, seconds })),
+  );
   completions.sort((a, b) => a.seconds - b.seconds || a.rank - b.rank);
   const makespan = Math.max(0, ...course.peerStats.map((peer) => peer.doneAt), ...completions.map((c) => c.seconds));
   const files = course.fileStats.filter((file) => Object.keys(file.completedAt).length > 0).map((file) => file.name);
-  return { completions, ranks: course.peerStats.map((peer) => peer.rank), files, makespan, goAhead: course.registrationSeconds };
+  return {
+    completions,
+    ranks: course.peerStats.map((peer) => peer.rank),
+    files,
+    makespan,
+    goAhead: course.registrationSeconds,
+  };
 }
 
 /** Segments each peer uploaded, and their mean. */
@@ -153,14 +166,20 @@ export function loadSpread(course: Course): LoadSpread {
 
 /** Who sent bad data to whom, and the tracker's blame; undefined when there was none. */
 export function badData(course: Course): BadData | undefined {
-  const segments = course.peerStats.flatMap((peer) =>
-    Object.entries(peer.badSegmentsSeen).map(([from, n]) => ({ from: Number(from), to: peer.rank, segments: n })))
+  const segments = course.peerStats
+    .flatMap((peer) =>
+      Object.entries(peer.badSegmentsSeen).map(([from, n]) => ({ from: Number(from), to: peer.rank, segments: n })),
+    )
     .filter((entry) => entry.segments > 0)
     .sort((a, b) => a.from - b.from || a.to - b.to);
   const blame = course.fileStats.flatMap((file) =>
     Object.entries(file.badReports).map(([rank, reports]) => ({
-      file: file.name, rank: Number(rank), reports, distrusted: file.distrusted.includes(Number(rank)),
-    })));
+      file: file.name,
+      rank: Number(rank),
+      reports,
+      distrusted: file.distrusted.includes(Number(rank)),
+    })),
+  );
   if (segments.length === 0 && blame.length === 0 && course.badSegments === 0) return undefined;
   return { segments, blame };
 }
@@ -171,9 +190,14 @@ export function stageProgress(stage: StageStats): StageProgress {
   const label = (node: StageStats['nodes'][number]): string => `${node.host} (rank ${node.rank})`;
   const samples = stage.nodes.flatMap((node) =>
     node.bytesOverTime.map(([seconds, bytes]) => ({
-      rank: node.rank, node: label(node), seconds, bytes, slowest: node === slowestNode,
+      rank: node.rank,
+      node: label(node),
+      seconds,
+      bytes,
+      slowest: node === slowestNode,
       role: node === slowestNode ? 'slowest node' : 'other nodes',
-    })));
+    })),
+  );
   return {
     samples,
     slowest: { rank: slowestNode.rank, node: label(slowestNode), doneAt: slowestNode.doneAt },

@@ -38,13 +38,17 @@ export const stageStats = z.looseObject({
   kind: z.literal('stage'),
   /** Bytes each node had to get. */
   bytes: count,
-  nodes: z.array(z.looseObject({
-    rank: count,
-    host: z.string(),
-    /** [seconds after the start, bytes done] samples, in time order. */
-    bytesOverTime: z.array(z.tuple([seconds, count])),
-    doneAt: seconds,
-  })).min(1),
+  nodes: z
+    .array(
+      z.looseObject({
+        rank: count,
+        host: z.string(),
+        /** [seconds after the start, bytes done] samples, in time order. */
+        bytesOverTime: z.array(z.tuple([seconds, count])),
+        doneAt: seconds,
+      }),
+    )
+    .min(1),
   /** T*: no schedule can finish sooner (when the stage command knows it). */
   lowerBoundSeconds: seconds.optional(),
 });
@@ -66,21 +70,26 @@ const courseFields = {
 };
 
 /** Version 1: the course fields (a swarm run), a `stage` object (a stage run), or both. */
-const version1 = z.looseObject({
-  format: z.literal(STATS_FORMAT).optional(),
-  version: z.literal(STATS_VERSION).optional(),
-  ...Object.fromEntries(Object.entries(courseFields).map(([key, schema]) => [key, schema.optional()])),
-  stage: stageStats.optional(),
-}).superRefine((stats, context) => {
-  const present = Object.keys(courseFields).filter((key) => key in stats);
-  if (present.length > 0 && present.length < Object.keys(courseFields).length) {
-    const missing = Object.keys(courseFields).filter((key) => !(key in stats));
-    context.addIssue({ code: 'custom', message: `a swarm run's stats without ${missing.join(', ')}` });
-  }
-  if (present.length === 0 && stats.stage === undefined) {
-    context.addIssue({ code: 'custom', message: 'neither a swarm run (peerStats, fileStats, ...) nor a stage run (stage)' });
-  }
-});
+const version1 = z
+  .looseObject({
+    format: z.literal(STATS_FORMAT).optional(),
+    version: z.literal(STATS_VERSION).optional(),
+    ...Object.fromEntries(Object.entries(courseFields).map(([key, schema]) => [key, schema.optional()])),
+    stage: stageStats.optional(),
+  })
+  .superRefine((stats, context) => {
+    const present = Object.keys(courseFields).filter((key) => key in stats);
+    if (present.length > 0 && present.length < Object.keys(courseFields).length) {
+      const missing = Object.keys(courseFields).filter((key) => !(key in stats));
+      context.addIssue({ code: 'custom', message: `a swarm run's stats without ${missing.join(', ')}` });
+    }
+    if (present.length === 0 && stats.stage === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: 'neither a swarm run (peerStats, fileStats, ...) nor a stage run (stage)',
+      });
+    }
+  });
 
 type CourseFields = { [K in keyof typeof courseFields]: z.infer<(typeof courseFields)[K]> };
 export type StageStats = z.infer<typeof stageStats>;
@@ -98,7 +107,10 @@ export interface ReportStats {
 export class StatsFormatError extends Error {}
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
   return path === '' ? issue.message : `${path}: ${issue.message}`;
 }
 
@@ -116,10 +128,13 @@ export function readStats(value: unknown): ReportStats {
     throw new StatsFormatError(`not a stats file (no "format": "${STATS_FORMAT}")`);
   }
   if ('version' in record && record.version !== STATS_VERSION) {
-    throw new StatsFormatError(`stats version ${JSON.stringify(record.version)} is not known to this mpitorrent (it reads version ${STATS_VERSION})`);
+    throw new StatsFormatError(
+      `stats version ${JSON.stringify(record.version)} is not known to this mpitorrent (it reads version ${STATS_VERSION})`,
+    );
   }
   const checked = version1.safeParse(value);
-  if (!checked.success) throw new StatsFormatError(`not a valid stats file: ${describeIssue(checked.error.issues[0]!)}`);
+  if (!checked.success)
+    throw new StatsFormatError(`not a valid stats file: ${describeIssue(checked.error.issues[0]!)}`);
   const stats = checked.data as Record<string, unknown>;
   const course = 'peerStats' in stats ? (stats as unknown as CourseFields) : undefined;
   return { version: STATS_VERSION, course, stage: checked.data.stage };

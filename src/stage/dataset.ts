@@ -22,7 +22,9 @@ export interface Dataset {
 
 export async function datasetFromSource(source: string, pieceSize: number | undefined): Promise<Dataset> {
   const tree = await walkSource(source);
-  const entries: Entry[] = tree.entries.map((entry) => (entry.kind === 'file' ? { ...entry, piecesRoot: null } : entry));
+  const entries: Entry[] = tree.entries.map((entry) =>
+    entry.kind === 'file' ? { ...entry, piecesRoot: null } : entry,
+  );
   const total = entries.reduce((sum, entry) => sum + (entry.kind === 'file' ? entry.length : 0), 0);
   const top = tree.singleFile ? undefined : statSync(source);
   return {
@@ -47,7 +49,10 @@ export async function datasetFromTorrent(path: string): Promise<Dataset> {
     if (entry.kind === 'folder') return { ...entry, mode: entry.mode ?? 0o755 };
     return entry;
   });
-  return { shape: { name: manifest.name, singleFile: manifest.singleFile, pieceLength: manifest.pieceLength, entries }, hashes };
+  return {
+    shape: { name: manifest.name, singleFile: manifest.singleFile, pieceLength: manifest.pieceLength, entries },
+    hashes,
+  };
 }
 
 /** The manifest of `shape` with every piece's hash, for a .torrent. */

@@ -43,25 +43,43 @@ interface HaveHeader {
 }
 
 /** Rank 0: every rank's place, the plan, and the dataset's shape from SOURCE. */
-async function planJob(world: Communicator, options: StageOptions, own: RankPlace): Promise<{ perRank: PlanMessage[]; places: RankPlace[]; hashes?: Uint8Array }> {
-  const others = await Promise.all(Array.from({ length: world.size - 1 }, async (_, i) => {
-    const { header } = await receiveFrame<Omit<RankPlace, 'rank'>>(world, i + 1);
-    return { rank: i + 1, host: header.host, node: header.node, dest: header.dest };
-  }));
+async function planJob(
+  world: Communicator,
+  options: StageOptions,
+  own: RankPlace,
+): Promise<{ perRank: PlanMessage[]; places: RankPlace[]; hashes?: Uint8Array }> {
+  const others = await Promise.all(
+    Array.from({ length: world.size - 1 }, async (_, i) => {
+      const { header } = await receiveFrame<Omit<RankPlace, 'rank'>>(world, i + 1);
+      return { rank: i + 1, host: header.host, node: header.node, dest: header.dest };
+    }),
+  );
   const places = [own, ...others];
   for (const place of places) {
     const reason = overlapReason(options.source, place.dest);
-    if (reason !== undefined) throw Object.assign(new InputError(place.dest, undefined, `DEST ${reason}: a copy cannot be written there`), { rank: place.rank });
+    if (reason !== undefined)
+      throw Object.assign(new InputError(place.dest, undefined, `DEST ${reason}: a copy cannot be written there`), {
+        rank: place.rank,
+      });
   }
   const plan = makePlan(places, options.seeders);
-  const { shape, hashes } = options.torrent !== undefined
-    ? await datasetFromTorrent(options.torrent)
-    : await datasetFromSource(options.source, options.pieceSize);
+  const { shape, hashes } =
+    options.torrent !== undefined
+      ? await datasetFromTorrent(options.torrent)
+      : await datasetFromSource(options.source, options.pieceSize);
   checkShape(options.torrent ?? options.source, shape);
-  const geometry = pieceGeometry(filesOf(shape).map((file) => file.length), shape.pieceLength);
+  const geometry = pieceGeometry(
+    filesOf(shape).map((file) => file.length),
+    shape.pieceLength,
+  );
   const shares = balancedShares(geometry, plan.seeders.length);
   const perRank = places.map(({ rank }) => ({
-    writer: plan.writerOf[rank] === rank, hashesKnown: hashes !== undefined, writers: plan.writers, seeders: plan.seeders, shares, shape,
+    writer: plan.writerOf[rank] === rank,
+    hashesKnown: hashes !== undefined,
+    writers: plan.writers,
+    seeders: plan.seeders,
+    shares,
+    shape,
   }));
   return { perRank, places, hashes };
 }
@@ -72,7 +90,8 @@ function filesOf(shape: DatasetShape): FileEntry[] {
 
 /** Tells a worker it is not needed (an idle rank's). */
 function dismiss(workers: PeerWorkers): Promise<void[]> {
-  for (const worker of [workers.download, workers.upload]) postSetup(worker.worker, worker.setupPosted, { unused: true });
+  for (const worker of [workers.download, workers.upload])
+    postSetup(worker.worker, worker.setupPosted, { unused: true });
   return Promise.all([workers.download.exited, workers.upload.exited]);
 }
 
@@ -89,7 +108,11 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     places = planned.places;
     plan = planned.perRank[0]!;
     knownHashes = planned.hashes;
-    await Promise.all(planned.perRank.slice(1).map((message, i) => sendFrame(world, i + 1, message, message.writer ? knownHashes : undefined)));
+    await Promise.all(
+      planned.perRank
+        .slice(1)
+        .map((message, i) => sendFrame(world, i + 1, message, message.writer ? knownHashes : undefined)),
+    );
   } else {
     await sendFrame(world, 0, { host: own.host, node: own.node, dest: own.dest });
     const frame = await receiveFrame<PlanMessage>(world, 0);
@@ -100,7 +123,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   if (!plan.writer) {
     await dismiss(workers);
     await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
-    await receiveFrame(world, 0);  // the end of the job
+    await receiveFrame(world, 0); // the end of the job
     return 0;
   }
 
@@ -112,10 +135,14 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   const sourceShape: SourceShape = { singleFile: shape.singleFile, files: filesOf(shape) };
   // What an earlier run left here is hashed on a thread pool while the seeders read SOURCE.
   const { geometry } = store.tree;
-  const wholeInShare = (file: number): boolean => share !== undefined &&
-    geometry.firstPiece[file]! >= share[0] && geometry.firstPiece[file]! + geometry.pieceCount[file]! <= share[1];
+  const wholeInShare = (file: number): boolean =>
+    share !== undefined &&
+    geometry.firstPiece[file]! >= share[0] &&
+    geometry.firstPiece[file]! + geometry.pieceCount[file]! <= share[1];
   const leftovers = hashLeftovers(store, { threads: hashThreads(), skipFile: wholeInShare });
-  const read = share ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes) : { hashes: new Uint8Array(0), bytesRead: 0 };
+  const read = share
+    ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes)
+    : { hashes: new Uint8Array(0), bytesRead: 0 };
 
   // Every piece's hash: from the .torrent, or gathered by rank 0 from the seeders and given to every writer.
   let hashes: Uint8Array;
@@ -124,11 +151,15 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   } else if (rank === 0) {
     hashes = new Uint8Array(32 * pieceCount);
     hashes.set(read.hashes, 32 * share![0]);
-    await Promise.all(plan.seeders.slice(1).map(async (seeder, i) => {
-      const { bytes } = await receiveFrame(world, seeder);
-      hashes.set(bytes, 32 * plan.shares[i + 1]![0]);
-    }));
-    await Promise.all(plan.writers.filter((writer) => writer !== 0).map((writer) => sendFrame(world, writer, {}, hashes)));
+    await Promise.all(
+      plan.seeders.slice(1).map(async (seeder, i) => {
+        const { bytes } = await receiveFrame(world, seeder);
+        hashes.set(bytes, 32 * plan.shares[i + 1]![0]);
+      }),
+    );
+    await Promise.all(
+      plan.writers.filter((writer) => writer !== 0).map((writer) => sendFrame(world, writer, {}, hashes)),
+    );
   } else {
     if (share) await sendFrame(world, 0, {}, read.hashes);
     hashes = (await receiveFrame(world, 0)).bytes.slice();
@@ -143,10 +174,21 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   let reports: WriterReport[] = [];
   if (rank === 0) {
     reports = [{ rank: 0, have, bytesRead: read.bytesRead, resumed }];
-    reports.push(...await Promise.all(plan.writers.filter((writer) => writer !== 0).map(async (writer) => {
-      const { header, bytes } = await receiveFrame<HaveHeader>(world, writer);
-      return { rank: writer, have: new Bitfield(pieceCount, bytes), bytesRead: header.bytesRead, resumed: header.resumed };
-    })));
+    reports.push(
+      ...(await Promise.all(
+        plan.writers
+          .filter((writer) => writer !== 0)
+          .map(async (writer) => {
+            const { header, bytes } = await receiveFrame<HaveHeader>(world, writer);
+            return {
+              rank: writer,
+              have: new Bitfield(pieceCount, bytes),
+              bytesRead: header.bytesRead,
+              resumed: header.resumed,
+            };
+          }),
+      )),
+    );
   } else {
     await sendFrame(world, 0, { bytesRead: read.bytesRead, resumed } satisfies HaveHeader, have.bytes);
   }
@@ -159,15 +201,26 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
     return 0;
   }
-  const stats = runStageTracker(world, options, { shape, store, hashes, places, writers: plan.writers, seeders: plan.seeders, reports, startMs });
+  const stats = runStageTracker(world, options, {
+    shape,
+    store,
+    hashes,
+    places,
+    writers: plan.writers,
+    seeders: plan.seeders,
+    reports,
+    startMs,
+  });
   await Promise.all([workers.download.exited, workers.upload.exited]);
   store.close();
   startupMark('stage: workers exited');
   // Every rank's peak memory, then the end for the idle ones.
   stats.peakRssKiB['0'] = process.resourceUsage().maxRSS;
-  await Promise.all(places.slice(1).map(async ({ rank: other }) => {
-    stats.peakRssKiB[String(other)] = (await receiveFrame<{ peakRssKiB: number }>(world, other)).header.peakRssKiB;
-  }));
+  await Promise.all(
+    places.slice(1).map(async ({ rank: other }) => {
+      stats.peakRssKiB[String(other)] = (await receiveFrame<{ peakRssKiB: number }>(world, other)).header.peakRssKiB;
+    }),
+  );
   reportStage(options, stats);
   const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
   await Promise.all(idle.map((r) => sendFrame(world, r, {})));
@@ -177,7 +230,13 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
 /** Pieces per request, at most: a holder's reply is found by scanning the queue (download.ts). */
 const MAX_BATCH_PIECES = 256;
 
-function startSwarmWorkers(workers: PeerWorkers, options: StageOptions, store: DiskStore, hashes: Uint8Array, shape: DatasetShape): void {
+function startSwarmWorkers(
+  workers: PeerWorkers,
+  options: StageOptions,
+  store: DiskStore,
+  hashes: Uint8Array,
+  shape: DatasetShape,
+): void {
   // The swarm counts pieces in flight: bytes become pieces at the dataset's mean piece size, so
   // 20 000 files of 4 KiB (one short piece each) fill the window as well as 1 MiB pieces do.
   let bytes = 0;

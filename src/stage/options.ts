@@ -53,7 +53,15 @@ Swarm tuning and fault injection as in the course mode (see --help without 'stag
 Exit status: 0 done; 1 failure; 2 bad command line; 3 bad input (SOURCE, DEST, .torrent);
 4 a piece no holder could send intact.`;
 
-const OWN_VALUES = new Set(['seeders', 'torrent', 'save-torrent', 'piece-size', 'window-bytes', 'batch-bytes', 'progress']);
+const OWN_VALUES = new Set([
+  'seeders',
+  'torrent',
+  'save-torrent',
+  'piece-size',
+  'window-bytes',
+  'batch-bytes',
+  'progress',
+]);
 /** Course-mode options that make no sense here. */
 const NOT_HERE = new Set(['input-dir', 'output-dir', 'window', 'batch', 'report-every']);
 
@@ -68,7 +76,10 @@ export function parseBytes(name: string, text: string): number {
   return value;
 }
 
-export function parseStageCommand(argv: readonly string[], defaults: Parameters<typeof parseCommand>[1] = {}): StageCommand {
+export function parseStageCommand(
+  argv: readonly string[],
+  defaults: Parameters<typeof parseCommand>[1] = {},
+): StageCommand {
   const own = new Map<string, string>();
   const positionals: string[] = [];
   const rest: string[] = [];
@@ -86,7 +97,8 @@ export function parseStageCommand(argv: readonly string[], defaults: Parameters<
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (NOT_HERE.has(name)) throw new UsageError(`--${name} is an option of the course mode, not of stage (see stage --help)`);
+    if (NOT_HERE.has(name))
+      throw new UsageError(`--${name} is an option of the course mode, not of stage (see stage --help)`);
     if (!OWN_VALUES.has(name)) {
       rest.push(arg);
       // The course parser knows which of its options take a value: pass the next word along.
@@ -99,7 +111,9 @@ export function parseStageCommand(argv: readonly string[], defaults: Parameters<
     own.set(name, value);
   }
   if (positionals.length !== 2) {
-    throw new UsageError(`stage takes SOURCE and DEST, not ${positionals.length === 0 ? 'nothing' : positionals.map((p) => `"${p}"`).join(' ')} (see stage --help)`);
+    throw new UsageError(
+      `stage takes SOURCE and DEST, not ${positionals.length === 0 ? 'nothing' : positionals.map((p) => `"${p}"`).join(' ')} (see stage --help)`,
+    );
   }
   const [source, dest] = positionals as [string, string];
   if (source === '' || dest === '') throw new UsageError('SOURCE and DEST may not be empty');
@@ -119,7 +133,8 @@ export function parseStageCommand(argv: readonly string[], defaults: Parameters<
     throw new UsageError(`--progress takes bar, lines or none, not "${progress}"`);
   }
   const torrent = own.get('torrent');
-  if (torrent !== undefined && pieceSize !== undefined) throw new UsageError('--piece-size comes from the .torrent when --torrent is given');
+  if (torrent !== undefined && pieceSize !== undefined)
+    throw new UsageError('--piece-size comes from the .torrent when --torrent is given');
   return {
     kind: 'run',
     options: {

@@ -40,7 +40,12 @@ export class StageProgress {
   #heldAtStart = 0;
 
   /** `heldAtStart`: bytes each writer holds when the swarm starts; times in ms on one clock. */
-  constructor(totalBytes: number, heldAtStart: ReadonlyMap<number, number>, mode: 'bar' | 'lines' | 'none', startMs: number) {
+  constructor(
+    totalBytes: number,
+    heldAtStart: ReadonlyMap<number, number>,
+    mode: 'bar' | 'lines' | 'none',
+    startMs: number,
+  ) {
     this.#totalBytes = totalBytes;
     this.#mode = mode;
     this.#startMs = startMs;
@@ -102,10 +107,14 @@ export class StageProgress {
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = this.#mode === 'bar' ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const slow = slowest === undefined || this.#totalBytes === 0 ? ''
-      : `; slowest: rank ${slowest[0]} (${Math.floor((100 * slowest[1]) / this.#totalBytes)}%)`;
-    return `stage: ${bar}${formatBytes(done)} of ${formatBytes(goal)} (${nodes} nodes, ${Math.floor(100 * fraction)}%), ` +
-      `${formatBytes(rate)}/s, ETA ${formatSeconds(eta)}${slow}`;
+    const slow =
+      slowest === undefined || this.#totalBytes === 0
+        ? ''
+        : `; slowest: rank ${slowest[0]} (${Math.floor((100 * slowest[1]) / this.#totalBytes)}%)`;
+    return (
+      `stage: ${bar}${formatBytes(done)} of ${formatBytes(goal)} (${nodes} nodes, ${Math.floor(100 * fraction)}%), ` +
+      `${formatBytes(rate)}/s, ETA ${formatSeconds(eta)}${slow}`
+    );
   }
 
   #seconds(now: number): number {

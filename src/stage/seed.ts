@@ -39,7 +39,14 @@ function unchanged(stats: Stats, file: FileEntry): boolean {
  * a piece of the whole dataset) each piece is checked against it; without, its hash is computed
  * and returned.
  */
-export function readShare(source: string, shape: SourceShape, store: DiskStore, start: number, end: number, known?: Uint8Array): ReadShare {
+export function readShare(
+  source: string,
+  shape: SourceShape,
+  store: DiskStore,
+  start: number,
+  end: number,
+  known?: Uint8Array,
+): ReadShare {
   const { geometry } = store.tree;
   const hashes = new Uint8Array(known ? 0 : 32 * (end - start));
   const buffer = new Uint8Array(geometry.pieceLength);
@@ -59,9 +66,14 @@ export function readShare(source: string, shape: SourceShape, store: DiskStore, 
     try {
       const before = fstatSync(fd);
       if (known && before.size !== file.length) {
-        throw new InputError(path, undefined, `is ${before.size} bytes, but the .torrent says ${file.length}: SOURCE does not match the .torrent`);
+        throw new InputError(
+          path,
+          undefined,
+          `is ${before.size} bytes, but the .torrent says ${file.length}: SOURCE does not match the .torrent`,
+        );
       }
-      if (!unchanged(before, file)) throw new InputError(path, undefined, 'changed since the job listed it (size or modification time)');
+      if (!unchanged(before, file))
+        throw new InputError(path, undefined, 'changed since the job listed it (size or modification time)');
       for (; piece < lastOfFile; piece++) {
         const data = buffer.subarray(0, geometry.length[piece]);
         let done = 0;
@@ -74,14 +86,19 @@ export function readShare(source: string, shape: SourceShape, store: DiskStore, 
         const root = pieceRoot(data, geometry.leaves[piece]!);
         if (known) {
           if (!equalBytes(root, known.subarray(32 * piece, 32 * piece + 32))) {
-            throw new InputError(path, undefined, `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent: SOURCE is not the data it describes`);
+            throw new InputError(
+              path,
+              undefined,
+              `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent: SOURCE is not the data it describes`,
+            );
           }
         } else {
           hashes.set(root, 32 * (piece - start));
         }
         store.write(0, piece, data);
       }
-      if (!unchanged(fstatSync(fd), file)) throw new InputError(path, undefined, 'changed while it was read (size or modification time)');
+      if (!unchanged(fstatSync(fd), file))
+        throw new InputError(path, undefined, 'changed while it was read (size or modification time)');
     } catch (error) {
       if (error instanceof InputError) throw error;
       if ((error as { exitCode?: number }).exitCode !== undefined) throw error;

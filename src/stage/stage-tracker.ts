@@ -56,7 +56,10 @@ export interface StageRun {
 
 /** The tracker, with the progress display ticked on its thread. */
 class WatchedTracker implements Role {
-  constructor(readonly tracker: Tracker, readonly progress: StageProgress) {}
+  constructor(
+    readonly tracker: Tracker,
+    readonly progress: StageProgress,
+  ) {}
   get done(): boolean {
     return this.tracker.done;
   }
@@ -99,17 +102,24 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
   const mode = options.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
   const progress = new StageProgress(totalBytes(store), heldAtStart, swarm.quiet ? 'none' : mode, run.startMs);
   const transport = new MpiTransport(world, swarm.backoff);
-  const tracker = new Tracker(world.size, new Outbox((dest, tag, data) => transport.send(dest, tag, data)), {
-    strikeLimit: swarm.download.strikeLimit,
-  }, {
-    onDistrust: (_file, sender) => warn(WHERE, `rank ${sender} sent bad pieces ${file.strikes.get(sender)} times: no longer offered as a holder`),
-    onUpdate: (rank, segments, now) => {
-      let bytes = 0;
-      for (const piece of segments) bytes += store.lengthOf(0, piece);
-      progress.add(rank, bytes, now);
+  const tracker = new Tracker(
+    world.size,
+    new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+    {
+      strikeLimit: swarm.download.strikeLimit,
     },
-    onDownloadsDone: (rank, now) => progress.finished(rank, now),
-  }, { peers: run.writers, catalogue: { files: [file], byName: new Map([[file.name, file]]) } });
+    {
+      onDistrust: (_file, sender) =>
+        warn(WHERE, `rank ${sender} sent bad pieces ${file.strikes.get(sender)} times: no longer offered as a holder`),
+      onUpdate: (rank, segments, now) => {
+        let bytes = 0;
+        for (const piece of segments) bytes += store.lengthOf(0, piece);
+        progress.add(rank, bytes, now);
+      },
+      onDownloadsDone: (rank, now) => progress.finished(rank, now),
+    },
+    { peers: run.writers, catalogue: { files: [file], byName: new Map([[file.name, file]]) } },
+  );
   serve(new WatchedTracker(tracker, progress), transport, Tag.Tracker, rejectMalformed(WHERE));
   progress.close();
   return stageStats({ run, options, tracker, file, progress, endMs: monotonicMs() });

@@ -66,7 +66,14 @@ const record = (counts: readonly RankCount[] = []): Record<string, number> =>
 const sum = (counts: readonly RankCount[] = []): number => counts.reduce((total, { count }) => total + count, 0);
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-export function stageStats(input: { run: StageRun; options: StageOptions; tracker: Tracker; file: TrackedFile; progress: StageProgress; endMs: number }): StageStats {
+export function stageStats(input: {
+  run: StageRun;
+  options: StageOptions;
+  tracker: Tracker;
+  file: TrackedFile;
+  progress: StageProgress;
+  endMs: number;
+}): StageStats {
   const { run, options, tracker, file, progress, endMs } = input;
   const { store, shape } = run;
   const bytes = store.tree.files.reduce((total, entry) => total + entry.length, 0);
@@ -100,7 +107,10 @@ export function stageStats(input: { run: StageRun; options: StageOptions; tracke
       samples: progress.samples.get(report.rank) ?? [],
     };
   });
-  const badPieces = perNode.reduce((total, node) => total + Object.values(node.badPiecesReceived).reduce((a, b) => a + b, 0), 0);
+  const badPieces = perNode.reduce(
+    (total, node) => total + Object.values(node.badPiecesReceived).reduce((a, b) => a + b, 0),
+    0,
+  );
   const entries = shape.entries;
   return {
     kind: 'stage',
@@ -148,8 +158,10 @@ export function stageSummary(stats: StageStats): string {
   const rss = Object.values(stats.peakRssKiB);
   if (rss.length > 0) lines.push(`peak memory per rank: max ${formatBytes(1024 * Math.max(...rss))}`);
   if (stats.badPieces > 0) {
-    const blamed = Object.entries(stats.blame).map(([rank, count]) =>
-      `rank ${rank} sent ${count} bad pieces${stats.distrusted.includes(Number(rank)) ? ' (distrusted)' : ''}`);
+    const blamed = Object.entries(stats.blame).map(
+      ([rank, count]) =>
+        `rank ${rank} sent ${count} bad pieces${stats.distrusted.includes(Number(rank)) ? ' (distrusted)' : ''}`,
+    );
     lines.push(`bad pieces: ${stats.badPieces}; ${blamed.join('; ')}`);
   }
   return lines.join('\n');

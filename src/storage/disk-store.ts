@@ -4,7 +4,18 @@
  * threads. A file gets its final name, mode and modification time once its last piece is on
  * disk; folders get theirs at the end. Every piece is verified before it is written.
  */
-import { closeSync, constants, fchmodSync, futimesSync, openSync, readSync, renameSync, chmodSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  futimesSync,
+  openSync,
+  readSync,
+  renameSync,
+  chmodSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 
 import { DestinationError } from './destination-error.js';
 import type { StoredTree } from './tree.js';
@@ -68,7 +79,8 @@ export class DiskStore {
       } catch (error) {
         throw DestinationError.from(file.partialPath, error);
       }
-      if (got === 0) throw new DestinationError(file.partialPath, `ended before piece ${piece} (truncated by someone else?)`);
+      if (got === 0)
+        throw new DestinationError(file.partialPath, `ended before piece ${piece} (truncated by someone else?)`);
       done += got;
     }
   }

@@ -60,7 +60,8 @@ export function balancedShares(geometry: PieceGeometry, parts: number): [number,
   for (let part = 0; part < parts; part++) {
     const target = (total * (part + 1)) / parts;
     let end = start;
-    while (end < count && (part === parts - 1 || done + geometry.length[end]! / 2 < target)) done += geometry.length[end++]!;
+    while (end < count && (part === parts - 1 || done + geometry.length[end]! / 2 < target))
+      done += geometry.length[end++]!;
     shares.push([start, end]);
     start = end;
   }

@@ -6,8 +6,20 @@
  * ever stands at a final name.
  */
 import {
-  closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, symlinkSync, unlinkSync,
-  utimesSync, fchmodSync, ftruncateSync, fstatSync, type Stats,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  fchmodSync,
+  ftruncateSync,
+  fstatSync,
+  type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -68,7 +80,11 @@ export function checkShape(where: string, shape: DatasetShape): void {
   for (const entry of shape.entries) {
     if (!shape.singleFile || entry.kind !== 'file') checkRelativePath(where, entry.path);
     if (entry.kind === 'symlink' && !symlinkStaysInside(entry.path, entry.target)) {
-      throw new InputError(where, undefined, `the symlink "${entry.path}" points outside the dataset (to "${entry.target}")`);
+      throw new InputError(
+        where,
+        undefined,
+        `the symlink "${entry.path}" points outside the dataset (to "${entry.target}")`,
+      );
     }
   }
 }
@@ -82,7 +98,8 @@ function makePartial(finalPath: string, length: number): boolean {
     attempt(finalPath, () => renameSync(finalPath, partialPath));
   }
   const atPartial = lstatOrUndefined(partialPath);
-  if (atPartial !== undefined && !atPartial.isFile()) throw new DestinationError(partialPath, 'exists and is not a file');
+  if (atPartial !== undefined && !atPartial.isFile())
+    throw new DestinationError(partialPath, 'exists and is not a file');
   const fd = attempt(partialPath, () => openSync(partialPath, constants.O_RDWR | constants.O_CREAT, 0o600));
   try {
     const size = fstatSync(fd).size;
@@ -136,7 +153,14 @@ export function prepareDestination(root: string, shape: DatasetShape, where = ro
         makeSymlink(finalPath, entry.target);
       } else {
         makeFolder(dirname(finalPath));
-        const common = { name: entry.path, finalPath, partialPath: partialPathOf(finalPath), length: entry.length, mode: entry.mode, mtimeMs: entry.mtimeMs };
+        const common = {
+          name: entry.path,
+          finalPath,
+          partialPath: partialPathOf(finalPath),
+          length: entry.length,
+          mode: entry.mode,
+          mtimeMs: entry.mtimeMs,
+        };
         if (entry.length === 0) {
           makeEmptyFile(finalPath, entry.mode, entry.mtimeMs);
           files.push({ ...common, fresh: true });
@@ -146,7 +170,10 @@ export function prepareDestination(root: string, shape: DatasetShape, where = ro
       }
     }
   }
-  const geometry = pieceGeometry(files.map((file) => file.length), shape.pieceLength);
+  const geometry = pieceGeometry(
+    files.map((file) => file.length),
+    shape.pieceLength,
+  );
   const remaining = new SharedArrayBuffer(4 * files.length);
   new Int32Array(remaining).set(geometry.pieceCount);
   return { root, files, folders, geometry, have: new SharedArrayBuffer(geometry.length.length), remaining };

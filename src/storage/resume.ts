@@ -8,7 +8,11 @@ import { pieceRoot } from '../torrent/merkle.js';
 import type { DiskStore } from './disk-store.js';
 
 /** `hashes`: 32 bytes a piece. Returns the number of pieces found intact. */
-export function checkExistingPieces(store: DiskStore, hashes: Uint8Array, skip: (piece: number) => boolean = () => false): number {
+export function checkExistingPieces(
+  store: DiskStore,
+  hashes: Uint8Array,
+  skip: (piece: number) => boolean = () => false,
+): number {
   const { geometry, files } = store.tree;
   let found = 0;
   const buffer = new Uint8Array(geometry.pieceLength);
@@ -45,7 +49,10 @@ export interface LeftoverOptions {
   poolMinBytes?: number;
 }
 
-export async function hashLeftovers(store: DiskStore, { threads, skipFile = () => false, poolMinBytes = POOL_MIN_BYTES }: LeftoverOptions): Promise<(Uint8Array | null)[]> {
+export async function hashLeftovers(
+  store: DiskStore,
+  { threads, skipFile = () => false, poolMinBytes = POOL_MIN_BYTES }: LeftoverOptions,
+): Promise<(Uint8Array | null)[]> {
   const { files, geometry } = store.tree;
   const wanted = files.flatMap((file, index) => (file.fresh || file.length === 0 || skipFile(index) ? [] : [index]));
   const roots: (Uint8Array | null)[] = files.map(() => null);
@@ -65,8 +72,12 @@ export async function hashLeftovers(store: DiskStore, { threads, skipFile = () =
     }
     return roots;
   }
-  const hashed = await hashFiles('/', wanted.map((index) => ({ path: files[index]!.partialPath.slice(1), length: files[index]!.length })),
-    geometry.pieceLength, { threads });
+  const hashed = await hashFiles(
+    '/',
+    wanted.map((index) => ({ path: files[index]!.partialPath.slice(1), length: files[index]!.length })),
+    geometry.pieceLength,
+    { threads },
+  );
   wanted.forEach((index, i) => {
     roots[index] = hashed[i]!.pieceLayer ?? hashed[i]!.piecesRoot;
   });
@@ -74,7 +85,12 @@ export async function hashLeftovers(store: DiskStore, { threads, skipFile = () =
 }
 
 /** Flags the pieces whose roots (from hashLeftovers) match `hashes`; returns how many. */
-export function markIntact(store: DiskStore, roots: readonly (Uint8Array | null)[], hashes: Uint8Array, skip: (piece: number) => boolean = () => false): number {
+export function markIntact(
+  store: DiskStore,
+  roots: readonly (Uint8Array | null)[],
+  hashes: Uint8Array,
+  skip: (piece: number) => boolean = () => false,
+): number {
   const { geometry } = store.tree;
   let found = 0;
   roots.forEach((layer, fileIndex) => {

@@ -21,7 +21,8 @@ export function unsafePathReason(path: string): string | undefined {
 /** Throws an InputError naming `where` when `path` could leave the destination. */
 export function checkRelativePath(where: string, path: string): void {
   const reason = unsafePathReason(path);
-  if (reason !== undefined) throw new InputError(where, undefined, `the name "${path}" would escape the destination (${reason})`);
+  if (reason !== undefined)
+    throw new InputError(where, undefined, `the name "${path}" would escape the destination (${reason})`);
 }
 
 /** True when a symlink at `linkPath` (relative to the tree's top) pointing at `target` stays in the tree. */

@@ -86,7 +86,7 @@ export function decode(data: Uint8Array): Decoded {
   };
 
   const byteString = (): Uint8Array => {
-    const digits = digitsUntil(0x3a);  // ':'
+    const digits = digitsUntil(0x3a); // ':'
     if (!/^(0|[1-9]\d*)$/.test(digits)) fail(`bad string length "${digits}"`);
     const length = Number(digits);
     at++;
@@ -101,7 +101,8 @@ export function decode(data: Uint8Array): Decoded {
     if (depth > MAX_DEPTH) fail('nested too deep');
     if (at >= data.length) fail('unexpected end of data');
     const first = data[at]!;
-    if (first === 0x69) {  // 'i'
+    if (first === 0x69) {
+      // 'i'
       at++;
       const digits = digitsUntil(0x65);
       if (!/^(0|-?[1-9]\d*)$/.test(digits)) fail(`bad integer "${digits}"`);
@@ -110,14 +111,16 @@ export function decode(data: Uint8Array): Decoded {
       at++;
       return value;
     }
-    if (first === 0x6c) {  // 'l'
+    if (first === 0x6c) {
+      // 'l'
       at++;
       const list: BValue[] = [];
       while (data[at] !== 0x65) list.push(next(depth + 1));
       at++;
       return list;
     }
-    if (first === 0x64) {  // 'd'
+    if (first === 0x64) {
+      // 'd'
       const start = at;
       at++;
       const dict: BDict = new Map();

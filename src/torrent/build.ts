@@ -12,7 +12,7 @@ export interface BuildOptions extends HashOptions {
 /** Walks and hashes `source`; throws SourceError for a source that cannot be a torrent. */
 export async function buildManifest(source: string, options: BuildOptions = {}): Promise<Manifest> {
   const tree = await walkSource(source);
-  const files = tree.entries.flatMap((entry) => entry.kind === 'file' ? [entry] : []);
+  const files = tree.entries.flatMap((entry) => (entry.kind === 'file' ? [entry] : []));
   const totalBytes = files.reduce((sum, file) => sum + file.length, 0);
   const pieceLength = options.pieceLength ?? choosePieceLength(totalBytes);
   const toHash = files.map((file) => ({ path: tree.singleFile ? '' : file.path, length: file.length }));
@@ -22,7 +22,8 @@ export async function buildManifest(source: string, options: BuildOptions = {}):
   const entries: Entry[] = tree.entries.map((entry) => {
     if (entry.kind !== 'file') return entry;
     const { piecesRoot, pieceLayer } = hashed[next++]!;
-    if (piecesRoot !== null && pieceLayer !== null) pieceLayers.set(Buffer.from(piecesRoot).toString('hex'), pieceLayer);
+    if (piecesRoot !== null && pieceLayer !== null)
+      pieceLayers.set(Buffer.from(piecesRoot).toString('hex'), pieceLayer);
     return { ...entry, piecesRoot };
   });
   return { name: tree.name, singleFile: tree.singleFile, pieceLength, entries, pieceLayers };

@@ -44,14 +44,16 @@ export function hashSegment(segment: HashSegment, pieceLength: number, buffer: B
   }
   try {
     const size = fstatSync(fd).size;
-    if (size !== fileLength) throw new SourceError(path, `changed while hashing: ${fileLength} bytes when listed, now ${size}`);
+    if (size !== fileLength)
+      throw new SourceError(path, `changed while hashing: ${fileLength} bytes when listed, now ${size}`);
     const start = firstPiece * pieceLength;
     const end = Math.min(fileLength, (firstPiece + pieceCount) * pieceLength);
     let piece = 0;
     for (let offset = start; offset < end;) {
       const want = Math.min(buffer.length, end - offset);
       const got = readFully(fd, path, buffer, want, offset);
-      if (got < want) throw new SourceError(path, `changed while hashing: ended at byte ${offset + got}, listed with ${fileLength}`);
+      if (got < want)
+        throw new SourceError(path, `changed while hashing: ended at byte ${offset + got}, listed with ${fileLength}`);
       for (let at = 0; at < got; at += pieceLength) {
         const data = buffer.subarray(at, Math.min(got, at + pieceLength));
         roots.set(pieceRoot(data, leaves), piece * HASH_SIZE);

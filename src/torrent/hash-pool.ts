@@ -37,12 +37,22 @@ export interface HashOptions {
 }
 
 /** The hashes of `files` under `root`, in the same order. */
-export async function hashFiles(root: string, files: FileToHash[], pieceLength: number, options: HashOptions = {}): Promise<HashedFile[]> {
+export async function hashFiles(
+  root: string,
+  files: FileToHash[],
+  pieceLength: number,
+  options: HashOptions = {},
+): Promise<HashedFile[]> {
   const layers = files.map((file) => new Uint8Array(Math.ceil(file.length / pieceLength) * HASH_SIZE));
   const jobs = planJobs(root, files, pieceLength, options.threads);
-  await runJobs(jobs, pieceLength, Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length)), (job, roots) => {
-    job.targets.forEach(({ file, firstPiece }, i) => layers[file]!.set(roots[i]!, firstPiece * HASH_SIZE));
-  });
+  await runJobs(
+    jobs,
+    pieceLength,
+    Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length)),
+    (job, roots) => {
+      job.targets.forEach(({ file, firstPiece }, i) => layers[file]!.set(roots[i]!, firstPiece * HASH_SIZE));
+    },
+  );
   return files.map((file, i) => {
     const layer = layers[i]!;
     if (file.length === 0) return { piecesRoot: null, pieceLayer: null };
@@ -57,7 +67,12 @@ interface PlannedJob extends HashJob {
   targets: { file: number; firstPiece: number }[];
 }
 
-function planJobs(root: string, files: FileToHash[], pieceLength: number, threads = availableParallelism()): PlannedJob[] {
+function planJobs(
+  root: string,
+  files: FileToHash[],
+  pieceLength: number,
+  threads = availableParallelism(),
+): PlannedJob[] {
   const total = files.reduce((sum, file) => sum + file.length, 0);
   // Enough jobs for every thread to stay busy to the end, none so large it holds up the rest.
   const jobBytes = Math.max(pieceLength, Math.min(JOB_BYTES, Math.ceil(total / (4 * Math.max(1, threads)))));
@@ -102,7 +117,12 @@ function startWorker(pieceLength: number): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);
 }
 
-function runJobs(jobs: PlannedJob[], pieceLength: number, threads: number, onDone: (job: PlannedJob, roots: Uint8Array[]) => void): Promise<void> {
+function runJobs(
+  jobs: PlannedJob[],
+  pieceLength: number,
+  threads: number,
+  onDone: (job: PlannedJob, roots: Uint8Array[]) => void,
+): Promise<void> {
   if (jobs.length === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
@@ -129,7 +149,11 @@ function runJobs(jobs: PlannedJob[], pieceLength: number, threads: number, onDon
       worker.on('message', (answer: HashAnswer) => {
         if ('error' in answer) {
           const { path, detail, message } = answer.error;
-          finish(path !== undefined && detail !== undefined ? new SourceError(path, detail) : new Error(`hashing failed: ${message}`));
+          finish(
+            path !== undefined && detail !== undefined
+              ? new SourceError(path, detail)
+              : new Error(`hashing failed: ${message}`),
+          );
           return;
         }
         onDone(jobs[answer.id]!, answer.roots);
@@ -137,7 +161,9 @@ function runJobs(jobs: PlannedJob[], pieceLength: number, threads: number, onDon
         else give(worker);
       });
       worker.on('error', (error) => finish(new Error(`a hashing worker failed: ${error.message}`, { cause: error })));
-      worker.on('exit', (code) => finish(new Error(`a hashing worker exited (code ${code}) before the hashing was done`)));
+      worker.on('exit', (code) =>
+        finish(new Error(`a hashing worker exited (code ${code}) before the hashing was done`)),
+      );
       give(worker);
     }
   });

@@ -13,8 +13,7 @@ export interface HashJob {
 }
 
 export type HashAnswer =
-  | { id: number; roots: Uint8Array[] }
-  | { id: number; error: { message: string; path?: string; detail?: string } };
+  { id: number; roots: Uint8Array[] } | { id: number; error: { message: string; path?: string; detail?: string } };
 
 const port = parentPort;
 if (port === null) throw new Error('hash.worker runs only as a worker thread');
@@ -27,9 +26,13 @@ port.on('message', (job: HashJob) => {
     const roots = job.segments.map((segment) => hashSegment(segment, pieceLength, buffer));
     answer = { id: job.id, roots };
   } catch (error) {
-    answer = error instanceof SourceError
-      ? { id: job.id, error: { message: error.message, path: error.path, detail: error.message.slice(error.path.length + 2) } }
-      : { id: job.id, error: { message: error instanceof Error ? error.message : String(error) } };
+    answer =
+      error instanceof SourceError
+        ? {
+            id: job.id,
+            error: { message: error.message, path: error.path, detail: error.message.slice(error.path.length + 2) },
+          }
+        : { id: job.id, error: { message: error instanceof Error ? error.message : String(error) } };
   }
   port.postMessage(answer, 'roots' in answer ? answer.roots.map((root) => root.buffer as ArrayBuffer) : []);
 });

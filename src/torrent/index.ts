@@ -2,7 +2,14 @@
 export type { Entry, FileEntry, FolderEntry, Manifest, Piece, RelativePath, SymlinkEntry } from './manifest.js';
 export { BLOCK_SIZE, HASH_SIZE } from './merkle.js';
 export { buildManifest, totalBytes, type BuildOptions } from './build.js';
-export { buildMetainfo, encodeInfo, infoHashV2, isExecutable, type Metainfo, type MetainfoOptions } from './metainfo.js';
+export {
+  buildMetainfo,
+  encodeInfo,
+  infoHashV2,
+  isExecutable,
+  type Metainfo,
+  type MetainfoOptions,
+} from './metainfo.js';
 export { parseTorrent, readTorrent, type ParsedTorrent } from './parse.js';
 export { piecesOf, verifyPiece } from './pieces.js';
 export { choosePieceLength, parsePieceSize } from './piece-size.js';

@@ -45,7 +45,7 @@ function infoDictionary(manifest: Manifest): BDict {
     for (const component of components.slice(0, -1)) {
       const key = keyOf(component);
       let child = folder.get(key) as BDict | undefined;
-      if (child === undefined) folder.set(key, child = new Map());
+      if (child === undefined) folder.set(key, (child = new Map()));
       folder = child;
     }
     const leaf: BDict = new Map();
@@ -79,12 +79,14 @@ export function buildMetainfo(manifest: Manifest, options: MetainfoOptions): Met
   const info = infoDictionary(manifest);
   const layers: BDict = new Map();
   for (const [rootHex, layer] of manifest.pieceLayers) layers.set(keyOf(Buffer.from(rootHex, 'hex')), layer);
-  const bytes = encode(new Map<string, BValue>([
-    [keyOf('created by'), text(options.createdBy)],
-    [keyOf('creation date'), options.creationDate ?? Math.floor(Date.now() / 1000)],
-    ['info', info],
-    [keyOf('piece layers'), layers],
-  ]));
+  const bytes = encode(
+    new Map<string, BValue>([
+      [keyOf('created by'), text(options.createdBy)],
+      [keyOf('creation date'), options.creationDate ?? Math.floor(Date.now() / 1000)],
+      ['info', info],
+      [keyOf('piece layers'), layers],
+    ]),
+  );
   // The encoding is canonical: the info dictionary is these same bytes inside the file.
   const infoBytes = encode(info);
   return { bytes, info: infoBytes, infoHash: infoHashV2(infoBytes) };

@@ -38,7 +38,8 @@ export function parseTorrent(bytes: Uint8Array, path: string): ParsedTorrent {
   try {
     return parseOrThrow(bytes);
   } catch (error) {
-    if (error instanceof BencodeError) throw new TorrentError(path, `not a torrent file: malformed bencode (${error.message})`, { cause: error });
+    if (error instanceof BencodeError)
+      throw new TorrentError(path, `not a torrent file: malformed bencode (${error.message})`, { cause: error });
     if (error instanceof Bad) throw new TorrentError(path, error.message);
     throw error;
   }
@@ -49,14 +50,17 @@ function parseOrThrow(bytes: Uint8Array): ParsedTorrent {
   const topDict = asDict(top, 'the file');
   const info = asDict(topDict.get('info'), "'info'");
   const version = info.get(keyOf('meta version'));
-  if (version === undefined) throw new Bad("no 'meta version' in 'info': not a BitTorrent v2 torrent (v1 is not supported)");
-  if (version !== 2) throw new Bad(`'meta version' is ${describe(version)}, not 2: only BitTorrent v2 torrents are supported`);
+  if (version === undefined)
+    throw new Bad("no 'meta version' in 'info': not a BitTorrent v2 torrent (v1 is not supported)");
+  if (version !== 2)
+    throw new Bad(`'meta version' is ${describe(version)}, not 2: only BitTorrent v2 torrents are supported`);
   const pieceLength = info.get(keyOf('piece length'));
   if (typeof pieceLength !== 'number' || !isPowerOfTwo(pieceLength) || pieceLength < MIN_PIECE_LENGTH) {
     throw new Bad(`'piece length' is ${describe(pieceLength)}, not a power of two of at least ${MIN_PIECE_LENGTH}`);
   }
   // A piece is held in memory whole: a larger one would be a way to exhaust it.
-  if (pieceLength > MAX_PIECE_LENGTH) throw new Bad(`'piece length' is ${pieceLength}, more than the ${MAX_PIECE_LENGTH} bytes supported`);
+  if (pieceLength > MAX_PIECE_LENGTH)
+    throw new Bad(`'piece length' is ${pieceLength}, more than the ${MAX_PIECE_LENGTH} bytes supported`);
   const name = asName(info.get('name'), "'name'");
   const tree = asDict(info.get(keyOf('file tree')), "'file tree'");
   const entries: Entry[] = [];
@@ -81,11 +85,14 @@ function parseOrThrow(bytes: Uint8Array): ParsedTorrent {
 
 function checkedLayer(entry: FileEntry, layers: BDict, pieceLength: number): Uint8Array {
   const layer = layers.get(keyOf(entry.piecesRoot!));
-  if (layer === undefined) throw new Bad(`'piece layers' has no layer for ${entry.path} (${entry.length} bytes, more than one piece)`);
+  if (layer === undefined)
+    throw new Bad(`'piece layers' has no layer for ${entry.path} (${entry.length} bytes, more than one piece)`);
   if (!(layer instanceof Uint8Array)) throw new Bad(`the piece layer of ${entry.path} is not a byte string`);
   const pieces = Math.ceil(entry.length / pieceLength);
   if (layer.length !== pieces * HASH_SIZE) {
-    throw new Bad(`the piece layer of ${entry.path} has ${layer.length} bytes, but its ${entry.length} bytes make ${pieces} pieces (${pieces * HASH_SIZE} bytes)`);
+    throw new Bad(
+      `the piece layer of ${entry.path} has ${layer.length} bytes, but its ${entry.length} bytes make ${pieces} pieces (${pieces * HASH_SIZE} bytes)`,
+    );
   }
   if (!Buffer.from(piecesRootOf(layer, pieceLength)).equals(entry.piecesRoot!)) {
     throw new Bad(`the piece layer of ${entry.path} does not hash to its 'pieces root'`);
@@ -132,15 +139,18 @@ function fileOrLink(file: BDict, path: string): Entry {
     });
     // BEP 47: the target is relative to the torrent's top folder.
     const fromTop = resolveLinkTarget('', components.join('/'));
-    if (fromTop === undefined || fromTop === '') throw new Bad(`symlink ${path} points outside the tree (${components.join('/')})`);
+    if (fromTop === undefined || fromTop === '')
+      throw new Bad(`symlink ${path} points outside the tree (${components.join('/')})`);
     return { kind: 'symlink', path, target: posix.relative(posix.dirname(path), fromTop) };
   }
   const length = file.get('length');
-  if (typeof length !== 'number' || length < 0) throw new Bad(`${path} has 'length' ${describe(length)}, not a byte count`);
+  if (typeof length !== 'number' || length < 0)
+    throw new Bad(`${path} has 'length' ${describe(length)}, not a byte count`);
   const root = file.get(keyOf('pieces root'));
   let piecesRoot: Uint8Array | null = null;
   if (length > 0) {
-    if (!(root instanceof Uint8Array) || root.length !== HASH_SIZE) throw new Bad(`${path} has no 32-byte 'pieces root'`);
+    if (!(root instanceof Uint8Array) || root.length !== HASH_SIZE)
+      throw new Bad(`${path} has no 32-byte 'pieces root'`);
     piecesRoot = root;
   }
   const entry: FileEntry = { kind: 'file', path, length, piecesRoot };
@@ -149,12 +159,14 @@ function fileOrLink(file: BDict, path: string): Entry {
 }
 
 function asDict(value: BValue | undefined, what: string): BDict {
-  if (!(value instanceof Map)) throw new Bad(`${what} is ${value === undefined ? 'missing' : describe(value)}, not a dictionary`);
+  if (!(value instanceof Map))
+    throw new Bad(`${what} is ${value === undefined ? 'missing' : describe(value)}, not a dictionary`);
   return value;
 }
 
 function asName(value: BValue | undefined, what: string): string {
-  if (!(value instanceof Uint8Array)) throw new Bad(`${what} is ${value === undefined ? 'missing' : describe(value)}, not a string`);
+  if (!(value instanceof Uint8Array))
+    throw new Bad(`${what} is ${value === undefined ? 'missing' : describe(value)}, not a string`);
   const name = utf8OrUndefined(value);
   if (name === undefined) throw new Bad(`${what} is not valid UTF-8`);
   const problem = nameProblem(name);
@@ -165,7 +177,10 @@ function asName(value: BValue | undefined, what: string): string {
 function describe(value: BValue | undefined): string {
   if (value === undefined) return 'missing';
   if (typeof value === 'number') return String(value);
-  if (value instanceof Uint8Array) return value.length <= 40 ? JSON.stringify(Buffer.from(value).toString('latin1')) : `a string of ${value.length} bytes`;
+  if (value instanceof Uint8Array)
+    return value.length <= 40
+      ? JSON.stringify(Buffer.from(value).toString('latin1'))
+      : `a string of ${value.length} bytes`;
   if (Array.isArray(value)) return 'a list';
   return 'a dictionary';
 }

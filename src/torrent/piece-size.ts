@@ -23,7 +23,15 @@ export function choosePieceLength(totalBytes: number): number {
   return length;
 }
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /**
  * A piece size as the user wrote it: bytes, or with a binary suffix (16K, 1M, 4MiB). Returns
@@ -32,7 +40,8 @@ const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, kib: 1024, m: 
 export function parsePieceSize(textValue: string): number | string {
   const match = /^(\d+)\s*([a-z]*)$/i.exec(textValue.trim());
   const unit = match === null ? undefined : UNITS[match[2]!.toLowerCase()];
-  if (match === null || unit === undefined) return `piece size "${textValue}" is not a number of bytes (like 262144, 256K, 1M or 4MiB)`;
+  if (match === null || unit === undefined)
+    return `piece size "${textValue}" is not a number of bytes (like 262144, 256K, 1M or 4MiB)`;
   const bytes = Number(match[1]) * unit;
   if (!isPowerOfTwo(bytes) || bytes < MIN_PIECE_LENGTH || bytes > MAX_PIECE_LENGTH) {
     return `piece size "${textValue}" must be a power of two from 16K to 256M`;

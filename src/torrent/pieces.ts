@@ -14,7 +14,14 @@ export function piecesOf(manifest: Manifest): Piece[] {
     if (entry.length <= pieceLength) {
       // One piece: its root is the file's pieces root, over its own blocks.
       const leaves = nextPowerOfTwo(Math.ceil(entry.length / BLOCK_SIZE));
-      pieces.push({ index: pieces.length, entry: index, offset: 0, length: entry.length, hash: entry.piecesRoot!, leaves });
+      pieces.push({
+        index: pieces.length,
+        entry: index,
+        offset: 0,
+        length: entry.length,
+        hash: entry.piecesRoot!,
+        leaves,
+      });
       return;
     }
     const layer = manifest.pieceLayers.get(Buffer.from(entry.piecesRoot!).toString('hex'));

@@ -65,13 +65,16 @@ export async function walkSource(source: string): Promise<SourceTree> {
 function walkFolder(root: string, folder: RelativePath, entries: SourceEntry[]): void {
   const shown = folder === '' ? root : join(root, folder);
   const rawNames = attempt(shown, 'cannot read the folder', () => readdirSync(shown, { encoding: 'buffer' }));
-  const names = rawNames.map((raw) => {
-    const name = utf8OrUndefined(raw);
-    if (name === undefined) throw new SourceError(join(shown, raw.toString('utf8')), 'the name is not valid UTF-8');
-    const problem = nameProblem(name);
-    if (problem !== undefined) throw new SourceError(join(shown, JSON.stringify(name)), `cannot go into a torrent: ${problem}`);
-    return name;
-  }).sort(compareNames);
+  const names = rawNames
+    .map((raw) => {
+      const name = utf8OrUndefined(raw);
+      if (name === undefined) throw new SourceError(join(shown, raw.toString('utf8')), 'the name is not valid UTF-8');
+      const problem = nameProblem(name);
+      if (problem !== undefined)
+        throw new SourceError(join(shown, JSON.stringify(name)), `cannot go into a torrent: ${problem}`);
+      return name;
+    })
+    .sort(compareNames);
   for (const name of names) {
     const path = folder === '' ? name : `${folder}/${name}`;
     const full = join(root, path);
@@ -113,10 +116,12 @@ function symlinkEntry(full: string, path: RelativePath): SymlinkEntry {
  */
 export function symlinkTargetProblem(path: RelativePath, target: string): string | undefined {
   if (target === '') return 'is a symlink with an empty target';
-  if (posix.isAbsolute(target)) return `is a symlink to an absolute path (${JSON.stringify(target)}): only links inside the tree can go into a torrent`;
+  if (posix.isAbsolute(target))
+    return `is a symlink to an absolute path (${JSON.stringify(target)}): only links inside the tree can go into a torrent`;
   const resolved = resolveLinkTarget(path, target);
   if (resolved === undefined) return `is a symlink pointing outside the tree (${JSON.stringify(target)})`;
-  if (resolved === '') return `is a symlink to the top folder (${JSON.stringify(target)}), which a torrent cannot express`;
+  if (resolved === '')
+    return `is a symlink to the top folder (${JSON.stringify(target)}), which a torrent cannot express`;
   for (const component of resolved.split('/')) {
     const problem = nameProblem(component);
     if (problem !== undefined) return `is a symlink whose target has ${problem}`;

@@ -30,9 +30,15 @@ export function mergeTraces(ranks: readonly RankTrace[], otherData: Record<strin
   const names: MetadataEvent[] = [];
   for (const rank of [...ranks].sort((a, b) => a.rank - b.rank)) {
     const process = `rank ${rank.rank} (${rank.role}${rank.host ? ` on ${rank.host}` : ''})`;
-    names.push(metadata(rank.rank, 0, 'process_name', { name: process }), metadata(rank.rank, 0, 'process_sort_index', { sort_index: rank.rank }));
+    names.push(
+      metadata(rank.rank, 0, 'process_name', { name: process }),
+      metadata(rank.rank, 0, 'process_sort_index', { sort_index: rank.rank }),
+    );
     for (const thread of rank.threads) {
-      names.push(metadata(rank.rank, thread.tid, 'thread_name', { name: thread.name }), metadata(rank.rank, thread.tid, 'thread_sort_index', { sort_index: thread.tid }));
+      names.push(
+        metadata(rank.rank, thread.tid, 'thread_name', { name: thread.name }),
+        metadata(rank.rank, thread.tid, 'thread_sort_index', { sort_index: thread.tid }),
+      );
       for (const event of thread.events) {
         if (event.ph === 'M') continue;
         events.push({ ...event, pid: rank.rank, tid: thread.tid, ts: event.ts + (rank.clockOffset ?? 0) });
@@ -53,6 +59,9 @@ export function mergeTraces(ranks: readonly RankTrace[], otherData: Record<strin
 /** The file's text: one event a line, so that large traces stay readable and diffable. */
 export function traceJson(file: TraceFile): string {
   const events = file.traceEvents.map((event) => JSON.stringify(event)).join(',\n');
-  const rest = JSON.stringify({ displayTimeUnit: file.displayTimeUnit, ...(file.otherData && { otherData: file.otherData }) }).slice(1);
+  const rest = JSON.stringify({
+    displayTimeUnit: file.displayTimeUnit,
+    ...(file.otherData && { otherData: file.otherData }),
+  }).slice(1);
   return `{"traceEvents":[\n${events}\n],${rest}\n`;
 }

@@ -77,7 +77,16 @@ export class TraceRecorder implements Tracer {
 
   complete(name: string, cat: string, start: Microseconds, args?: TraceArgs): void {
     const end = this.#clock();
-    this.#push({ ph: 'X', name, cat, ts: start, dur: Math.max(0, end - start), pid: this.pid, tid: this.tid, ...(args && { args }) });
+    this.#push({
+      ph: 'X',
+      name,
+      cat,
+      ts: start,
+      dur: Math.max(0, end - start),
+      pid: this.pid,
+      tid: this.tid,
+      ...(args && { args }),
+    });
   }
 
   instant(name: string, cat: string, args?: TraceArgs): void {
@@ -85,7 +94,15 @@ export class TraceRecorder implements Tracer {
   }
 
   counter(name: string, values: Record<string, number>): void {
-    const event: CounterEvent = { ph: 'C', name, cat: 'counter', ts: this.#clock(), pid: this.pid, tid: this.tid, args: { ...values } };
+    const event: CounterEvent = {
+      ph: 'C',
+      name,
+      cat: 'counter',
+      ts: this.#clock(),
+      pid: this.pid,
+      tid: this.tid,
+      args: { ...values },
+    };
     this.#push(event);
   }
 
@@ -94,7 +111,13 @@ export class TraceRecorder implements Tracer {
     const events = this.#events;
     if (this.#dropped > 0) {
       events.push({
-        ph: 'i', name: 'trace buffer full', cat: 'trace', ts: this.#clock(), s: 't', pid: this.pid, tid: this.tid,
+        ph: 'i',
+        name: 'trace buffer full',
+        cat: 'trace',
+        ts: this.#clock(),
+        s: 't',
+        pid: this.pid,
+        tid: this.tid,
         args: { dropped: this.#dropped },
       });
     }

@@ -40,9 +40,13 @@ export function catalogue(registrations: ReadonlyMap<number, Register>): Catalog
         byName.set(owned.name, file);
       } else if (!sameHashes(file.hashes, owned.hashes)) {
         const first = file.owners[0]!;
-        throw peerInputError(rank, registration.path, owned.line,
+        throw peerInputError(
+          rank,
+          registration.path,
+          owned.line,
           `${owned.name} differs from the copy in ${first.path} line ${first.line} (rank ${first.rank}): ` +
-          firstDifference(file.hashes, owned.hashes));
+            firstDifference(file.hashes, owned.hashes),
+        );
       }
       file.addOwner({ rank, path: registration.path, line: owned.line });
     }

@@ -35,12 +35,21 @@ export function runTracker(world: Communicator, options: Options): void {
     if (reason !== undefined) throw new UsageError(`--stats ${options.statsFile}: ${reason}`);
   }
   const transport = new MpiTransport(world, options.backoff);
-  const tracker = new Tracker(world.size, new Outbox((dest, tag, data) => transport.send(dest, tag, data)), {
-    strikeLimit: options.download.strikeLimit,
-  }, {
-    onDistrust: (file, sender) => warn(WHERE, `rank ${sender} sent bad segments of ${file.name} ` +
-      `${file.strikes.get(sender)} times: no longer offered as a holder of it`),
-  });
+  const tracker = new Tracker(
+    world.size,
+    new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
+    {
+      strikeLimit: options.download.strikeLimit,
+    },
+    {
+      onDistrust: (file, sender) =>
+        warn(
+          WHERE,
+          `rank ${sender} sent bad segments of ${file.name} ` +
+            `${file.strikes.get(sender)} times: no longer offered as a holder of it`,
+        ),
+    },
+  );
   serve(tracker, transport, Tag.Tracker, rejectMalformed(WHERE));
   const stats = collectStats(tracker, options.seed);
   // Not process.stdout: it would first be created, a socket on mpirun's pipe (~1 ms of CPU).

@@ -99,7 +99,10 @@ export function collectStats(tracker: Tracker, seed: number): RunStats {
     files: files.length,
     segments: files.reduce((total, file) => total + file.segmentCount, 0),
     segmentsMoved: peerStats.reduce((total, peer) => total + peer.downloads, 0),
-    badSegments: peerStats.reduce((total, peer) => total + Object.values(peer.badSegmentsSeen).reduce((a, b) => a + b, 0), 0),
+    badSegments: peerStats.reduce(
+      (total, peer) => total + Object.values(peer.badSegmentsSeen).reduce((a, b) => a + b, 0),
+      0,
+    ),
     messages: tracker.messagesSent + peerStats.reduce((total, peer) => total + peer.messagesSent, 0),
     seconds: seconds(tracker.finishedAt - tracker.startedAt),
     registrationSeconds: seconds(tracker.readyAt - tracker.startedAt),
@@ -126,8 +129,11 @@ export function summary(stats: RunStats): string {
   ];
   if (stats.badSegments > 0) {
     const blamed = stats.fileStats.flatMap((file) =>
-      Object.entries(file.badReports).map(([rank, count]) =>
-        `rank ${rank} sent ${count} bad segments of ${file.name}${file.distrusted.includes(Number(rank)) ? ' (distrusted)' : ''}`));
+      Object.entries(file.badReports).map(
+        ([rank, count]) =>
+          `rank ${rank} sent ${count} bad segments of ${file.name}${file.distrusted.includes(Number(rank)) ? ' (distrusted)' : ''}`,
+      ),
+    );
     lines.push(`bad segments: ${stats.badSegments}; ${blamed.join('; ')}`);
   }
   return lines.join('\n');

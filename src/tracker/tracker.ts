@@ -5,7 +5,14 @@
  */
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type {
-  BadSegment, CannotStart, DownloadsDone, Message, Register, SwarmRequest, Update, UploadStats,
+  BadSegment,
+  CannotStart,
+  DownloadsDone,
+  Message,
+  Register,
+  SwarmRequest,
+  Update,
+  UploadStats,
 } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
 import type { Role } from '../protocol/role.js';
@@ -59,7 +66,13 @@ export class Tracker implements Role {
   readonly #preset: boolean;
   #done = false;
 
-  constructor(size: number, outbox: Outbox, options: TrackerOptions, events: TrackerEvents = {}, preset?: TrackerPreset) {
+  constructor(
+    size: number,
+    outbox: Outbox,
+    options: TrackerOptions,
+    events: TrackerEvents = {},
+    preset?: TrackerPreset,
+  ) {
     this.#peers = preset?.peers ?? Array.from({ length: size - 1 }, (_, i) => i + 1);
     this.#isPeer = new Set(this.#peers);
     this.peerCount = this.#peers.length;
@@ -94,14 +107,22 @@ export class Tracker implements Role {
       throw new ProtocolError(`the tracker does not take ${message.type} messages in this run`);
     }
     switch (message.type) {
-      case 'register': return this.#onRegister(source, message, now);
-      case 'cannot-start': return this.#onCannotStart(source, message, now);
-      case 'swarm-request': return this.#onSwarmRequest(source, message);
-      case 'update': return this.#onUpdate(source, message, now);
-      case 'bad-segment': return this.#onBadSegment(source, message);
-      case 'downloads-done': return this.#onDownloadsDone(source, message, now);
-      case 'upload-stats': return this.#onUploadStats(source, message, now);
-      default: throw new ProtocolError(`the tracker does not take ${message.type} messages`);
+      case 'register':
+        return this.#onRegister(source, message, now);
+      case 'cannot-start':
+        return this.#onCannotStart(source, message, now);
+      case 'swarm-request':
+        return this.#onSwarmRequest(source, message);
+      case 'update':
+        return this.#onUpdate(source, message, now);
+      case 'bad-segment':
+        return this.#onBadSegment(source, message);
+      case 'downloads-done':
+        return this.#onDownloadsDone(source, message, now);
+      case 'upload-stats':
+        return this.#onUploadStats(source, message, now);
+      default:
+        throw new ProtocolError(`the tracker does not take ${message.type} messages`);
     }
   }
 
@@ -123,7 +144,7 @@ export class Tracker implements Role {
     this.readyAt = now;
     const [rank, problem] = [...this.cannotStart].sort(([a], [b]) => a - b)[0] ?? [];
     if (problem !== undefined) throw new PeerStartError(rank!, problem.message, problem.exitCode);
-    this.catalogue = catalogue(this.registrations);  // throws the first input error
+    this.catalogue = catalogue(this.registrations); // throws the first input error
     for (const [rank, registration] of this.registrations) {
       this.#outbox.send(rank, Tag.PeerMain, {
         type: 'ready',
@@ -156,7 +177,9 @@ export class Tracker implements Role {
       throw new ProtocolError(`bad-segment report names rank ${message.sender}`);
     }
     if (message.segment >= file.segmentCount) {
-      throw new ProtocolError(`bad-segment report of segment ${message.segment} of ${file.name} (${file.segmentCount} segments)`);
+      throw new ProtocolError(
+        `bad-segment report of segment ${message.segment} of ${file.name} (${file.segmentCount} segments)`,
+      );
     }
     if (file.strike(message.sender, this.#options.strikeLimit)) this.#events.onDistrust?.(file, message.sender);
   }

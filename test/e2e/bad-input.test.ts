@@ -15,8 +15,8 @@ import { writeInputs } from '../scenarios/generate.js';
 
 /** A valid, distinct hash per number. */
 const hash = (n: number): string => n.toString(16).padStart(32, '0');
-const H = [hash(0x11), hash(0x12), hash(0x13)];  // f1, owned by rank 1
-const G = [hash(0x21), hash(0x22)];               // f2, owned by rank 2
+const H = [hash(0x11), hash(0x12), hash(0x13)]; // f1, owned by rank 1
+const G = [hash(0x21), hash(0x22)]; // f2, owned by rank 2
 
 /**
  * The valid base (np 4). Line numbers matter: each mutation below names its line.
@@ -55,13 +55,15 @@ const CASES: Case[] = [
   {
     title: 'a segment count larger than the hashes listed',
     inputs: { 2: ['1', 'f2 3', ...G, '1', 'f1', ''].join('\n') },
-    line: 'rank 2: in2.txt line 5: hash "1" of f2 segment 3 is not 32 hex characters ' +
+    line:
+      'rank 2: in2.txt line 5: hash "1" of f2 segment 3 is not 32 hex characters ' +
       '(line 2 announces 3 segments of f2, found 2 hashes)',
   },
   {
     title: 'a number of owned files larger than listed',
     inputs: { 3: ['3', '2', 'f1', 'f2', ''].join('\n') },
-    line: 'rank 3: in3.txt line 3: number of segments of 2 "f1" is not a non-negative integer ' +
+    line:
+      'rank 3: in3.txt line 3: number of segments of 2 "f1" is not a non-negative integer ' +
       '(is the number of owned files on line 1 too large?)',
   },
   {
@@ -87,7 +89,8 @@ const CASES: Case[] = [
   {
     title: 'the same file with different hashes at two owners',
     inputs: { 3: ['1', 'f1 3', H[0], hash(0x99), H[2], '1', 'f2', ''].join('\n') },
-    line: `rank 3: in3.txt line 2: f1 differs from the copy in in1.txt line 2 (rank 1): ` +
+    line:
+      `rank 3: in3.txt line 2: f1 differs from the copy in in1.txt line 2 (rank 1): ` +
       `segment 2 has hash ${hash(0x99)} instead of ${H[1]}`,
   },
   {
@@ -131,10 +134,21 @@ const LIMIT_MS = 10_000;
 
 test('the base scenario is valid (so each failure below comes from its one change)', async (t) => {
   const dir = freshDir('bad-input');
-  writeInputs(Object.entries(BASE).map(([rank, text]) => ({ rank, text })), dir);
+  writeInputs(
+    Object.entries(BASE).map(([rank, text]) => ({ rank, text })),
+    dir,
+  );
   const result = await runExclusive(4, mainCommand(['--quiet']), { cwd: dir, timeoutMs: 30_000 });
   t.is(result.code, 0, describeRun(result));
-  t.deepEqual(listFiles(dir), ['client1_f2', 'client2_f1', 'client3_f1', 'client3_f2', 'in1.txt', 'in2.txt', 'in3.txt']);
+  t.deepEqual(listFiles(dir), [
+    'client1_f2',
+    'client2_f1',
+    'client3_f1',
+    'client3_f2',
+    'in1.txt',
+    'in2.txt',
+    'in3.txt',
+  ]);
   removeDir(dir);
 });
 

@@ -17,7 +17,10 @@ const LIMIT_MS = 10_000;
 /** Runs main.js with `args` at `np` ranks in a fresh folder holding valid inputs. */
 async function run(args: string[], np = NP) {
   const dir = freshDir('cli');
-  writeInputs(Array.from({ length: np - 1 }, (_, i) => ({ rank: i + 1, text: '0\n0\n' })), dir);
+  writeInputs(
+    Array.from({ length: np - 1 }, (_, i) => ({ rank: i + 1, text: '0\n0\n' })),
+    dir,
+  );
   const result = await runExclusive(np, mainCommand(args), { cwd: dir, timeoutMs: 30_000 });
   const files = listFiles(dir);
   removeDir(dir);
@@ -48,7 +51,11 @@ test('--version prints the version once and exits 0', async (t) => {
 const BAD_COMMAND_LINES: [string, string[], RegExp][] = [
   ['an unknown option', ['--frobnicate'], /^mpitorrent: Unknown option '--frobnicate' \(see --help\)$/],
   ['a bad value', ['--window', '0'], /^mpitorrent: --window takes a whole number from 1 to 2147483647, not "0"$/],
-  ['a value that is not a number', ['--seed', 'abc'], /^mpitorrent: --seed takes a whole number from 0 to \d+, not "abc"$/],
+  [
+    'a value that is not a number',
+    ['--seed', 'abc'],
+    /^mpitorrent: --seed takes a whole number from 0 to \d+, not "abc"$/,
+  ],
   ['a missing value', ['--stats'], /^mpitorrent: .*--stats.*\(see --help\)$/],
   ['a stray argument', ['extra'], /^mpitorrent: .*'extra'.* \(see --help\)$/],
 ];
@@ -70,9 +77,11 @@ for (const [title, args, line] of BAD_COMMAND_LINES) {
 test('one rank (no peers) fails with a clear message', async (t) => {
   const { result, files, context } = await run([], 1);
   t.is(result.code, 2, context);
-  t.deepEqual(ownLines(result.stderr), [
-    'rank 0: needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not 1 rank',
-  ], context);
+  t.deepEqual(
+    ownLines(result.stderr),
+    ['rank 0: needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not 1 rank'],
+    context,
+  );
   t.is(result.stdout, '', context);
   t.true(result.ms < LIMIT_MS, `${Math.round(result.ms)} ms`);
   t.deepEqual(files, [], 'nothing written');
@@ -81,7 +90,12 @@ test('one rank (no peers) fails with a clear message', async (t) => {
 const MISSING_FOLDERS: [string, string[], string, number][] = [
   ['a missing --output-dir', ['--output-dir', 'nowhere'], 'rank 1: --output-dir nowhere: no such folder', 2],
   ['a missing --input-dir', ['--input-dir', 'nowhere'], 'rank 1: nowhere/in1.txt: cannot read: no such file', 3],
-  ['a --stats file in a missing folder', ['--stats', 'nowhere/stats.json'], 'rank 0: --stats nowhere/stats.json: no such folder', 2],
+  [
+    'a --stats file in a missing folder',
+    ['--stats', 'nowhere/stats.json'],
+    'rank 0: --stats nowhere/stats.json: no such folder',
+    2,
+  ],
 ];
 
 for (const [title, args, line, code] of MISSING_FOLDERS) {

@@ -12,8 +12,12 @@ import { REPO_ROOT } from '../helpers/mpirun.js';
 import { assertScenario } from '../helpers/scenario.js';
 import { generateScenario } from '../scenarios/generate.js';
 
-const CACHES = ['cli.cjs.tracker.v8-cache', 'cli.cjs.peer.v8-cache', 'peer/download.worker.cjs.v8-cache', 'peer/upload.worker.cjs.v8-cache']
-  .map((name) => join(REPO_ROOT, 'dist', name));
+const CACHES = [
+  'cli.cjs.tracker.v8-cache',
+  'cli.cjs.peer.v8-cache',
+  'peer/download.worker.cjs.v8-cache',
+  'peer/upload.worker.cjs.v8-cache',
+].map((name) => join(REPO_ROOT, 'dist', name));
 
 test('a run leaves a code cache for each role and thread; the next run uses them as they are', async (t) => {
   for (const cache of CACHES) rmSync(cache, { force: true });

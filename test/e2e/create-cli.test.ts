@@ -34,7 +34,10 @@ test('it writes a v2 .torrent and one summary line, without mpirun', (t) => {
   writeFileSync(join(dir, 'data', 'b'), '');
   const run = create(['data', '-o', 'out.torrent'], dir);
   t.is(run.status, 0, run.stderr);
-  t.regex(run.stdout, /^out\.torrent: 2 files, 40000 bytes, piece size 16384, 3 pieces, v2 info-hash ([0-9a-f]{64}), \d+\.\d\d s\n$/);
+  t.regex(
+    run.stdout,
+    /^out\.torrent: 2 files, 40000 bytes, piece size 16384, 3 pieces, v2 info-hash ([0-9a-f]{64}), \d+\.\d\d s\n$/,
+  );
   const parsed = parseTorrent(readFileSync(join(dir, 'out.torrent')), 'out.torrent');
   t.is(Buffer.from(parsed.infoHash).toString('hex'), /info-hash ([0-9a-f]{64})/.exec(run.stdout)![1]);
   t.deepEqual(readdirSync(dir).sort(), ['data', 'out.torrent']);
@@ -55,9 +58,17 @@ const USAGE_CASES: [string, string[], RegExp][] = [
   ['no -o', ['src'], /^mpitorrent create: needs -o FILE\.torrent, the file to write\n$/],
   ['no source', ['-o', 'x.torrent'], /^mpitorrent create: needs exactly one SOURCE, not 0 \(see create --help\)\n$/],
   ['two sources', ['a', 'b', '-o', 'x.torrent'], /^mpitorrent create: needs exactly one SOURCE, not 2/],
-  ['a piece size that is not a power of two', ['a', '-o', 'x.torrent', '--piece-size', '100K'], /^mpitorrent create: piece size "100K" must be a power of two from 16K to 256M\n$/],
+  [
+    'a piece size that is not a power of two',
+    ['a', '-o', 'x.torrent', '--piece-size', '100K'],
+    /^mpitorrent create: piece size "100K" must be a power of two from 16K to 256M\n$/,
+  ],
   ['an unknown option', ['a', '-o', 'x.torrent', '--fast'], /^mpitorrent create: Unknown option '--fast'/],
-  ['a bad thread count', ['a', '-o', 'x.torrent', '--threads', '0'], /^mpitorrent create: --threads "0" is not a whole number from 1 to 1024\n$/],
+  [
+    'a bad thread count',
+    ['a', '-o', 'x.torrent', '--threads', '0'],
+    /^mpitorrent create: --threads "0" is not a whole number from 1 to 1024\n$/,
+  ],
 ];
 
 for (const [what, args, message] of USAGE_CASES) {
@@ -94,7 +105,10 @@ test('a source without a single byte of data exits 3 (no client accepts an empty
   writeFileSync(join(dir, 'data', 'empty-file'), '');
   const run = create(['data', '-o', 'x.torrent'], dir);
   t.is(run.status, 3);
-  t.is(run.stderr, 'mpitorrent create: data: holds no data (only empty files or folders): a torrent needs at least one byte\n');
+  t.is(
+    run.stderr,
+    'mpitorrent create: data: holds no data (only empty files or folders): a torrent needs at least one byte\n',
+  );
 });
 
 test('an output folder that does not exist exits 3 naming the output', (t) => {

@@ -62,7 +62,8 @@ function create(source: string, out: string, args: string[] = []): { infoHash: s
   return { infoHash, stdout: run.stdout };
 }
 
-const piecesOf = (files: Expected[], pieceLength: number) => files.reduce((sum, file) => sum + Math.ceil(file.size / pieceLength), 0);
+const piecesOf = (files: Expected[], pieceLength: number) =>
+  files.reduce((sum, file) => sum + Math.ceil(file.size / pieceLength), 0);
 
 ltTest('libtorrent reads a folder torrent as the folder is, with our info-hash, and finds every piece', (t) => {
   const dir = freshDir();
@@ -75,11 +76,17 @@ ltTest('libtorrent reads a folder torrent as the folder is, with our info-hash, 
   t.is(seen.pieces, piecesOf(files, PIECE));
   const regular = seen.files.filter((file) => file.symlink === null);
   t.deepEqual(
-    regular.map(({ path, size, executable }) => ({ path, size, executable })).sort((a, b) => a.path.localeCompare(b.path)),
-    files.map(({ path, size, executable }) => ({ path, size, executable: executable ?? false })).sort((a, b) => a.path.localeCompare(b.path)),
+    regular
+      .map(({ path, size, executable }) => ({ path, size, executable }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
+    files
+      .map(({ path, size, executable }) => ({ path, size, executable: executable ?? false }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
   );
-  t.deepEqual(seen.files.filter((file) => file.symlink !== null).map(({ path, symlink }) => ({ path, symlink })),
-    [{ path: 'data/a/link', symlink: 'data/uneven.bin' }]);
+  t.deepEqual(
+    seen.files.filter((file) => file.symlink !== null).map(({ path, symlink }) => ({ path, symlink })),
+    [{ path: 'data/a/link', symlink: 'data/uneven.bin' }],
+  );
   t.is(seen.error, undefined);
   t.is(seen.havePieces, seen.pieces);
   t.true(seen.isSeeding);

@@ -24,10 +24,19 @@ interface EnvEvent {
 }
 
 function readEvents(path: string): EnvEvent[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((line) => {
-    const [ns, thread, who, kind, name] = line.split(' ');
-    return { ms: Number(ns) / 1e6, thread: Number(thread), main: who === 'main', kind: kind as EnvEvent['kind'], name: name! };
-  });
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [ns, thread, who, kind, name] = line.split(' ');
+      return {
+        ms: Number(ns) / 1e6,
+        thread: Number(thread),
+        main: who === 'main',
+        kind: kind as EnvEvent['kind'],
+        name: name!,
+      };
+    });
 }
 
 /**
@@ -37,15 +46,19 @@ function readEvents(path: string): EnvEvent[] {
 function racingChanges(events: EnvEvent[]): { workerThreads: number; races: string[] } {
   const t0 = events[0]?.ms ?? 0;
   const at = (ms: number): string => `+${(ms - t0).toFixed(1)} ms`;
-  const workers = new Set(events.filter((e) => !e.main && e.kind === 'getenv' && e.name.startsWith('NODE_')).map((e) => e.thread));
+  const workers = new Set(
+    events.filter((e) => !e.main && e.kind === 'getenv' && e.name.startsWith('NODE_')).map((e) => e.thread),
+  );
   const races: string[] = [];
   for (const thread of workers) {
     const own = events.filter((e) => e.thread === thread);
     const start = own.find((e) => e.kind === 'start')?.ms ?? t0;
     const lastRead = Math.max(...own.filter((e) => e.kind === 'getenv').map((e) => e.ms));
     for (const change of events.filter((e) => e.kind === 'change' && e.ms > start && e.ms < lastRead)) {
-      races.push(`${change.name} set at ${at(change.ms)} while worker thread ${thread} (started ${at(start)}) ` +
-        `read the environment until ${at(lastRead)}`);
+      races.push(
+        `${change.name} set at ${at(change.ms)} while worker thread ${thread} (started ${at(start)}) ` +
+          `read the environment until ${at(lastRead)}`,
+      );
     }
   }
   return { workerThreads: workers.size, races };
@@ -54,7 +67,15 @@ function racingChanges(events: EnvEvent[]): { workerThreads: number; races: stri
 test.serial('every environment change is made before the workers start or after Node has started them', async (t) => {
   const build = freshDir('env-watch');
   const shim = join(build, 'env-watch.so');
-  execFileSync(process.env.CC || 'cc', ['-shared', '-fPIC', '-O2', '-o', shim, join(REPO_ROOT, 'test/fixtures/env-watch.c'), '-ldl']);
+  execFileSync(process.env.CC || 'cc', [
+    '-shared',
+    '-fPIC',
+    '-O2',
+    '-o',
+    shim,
+    join(REPO_ROOT, 'test/fixtures/env-watch.c'),
+    '-ldl',
+  ]);
   const scenario = generateScenario('course', 5);
   const run = await runScenario(scenario, { env: { LD_PRELOAD: shim, ENV_WATCH_DIR: build }, timeoutMs: 30_000 });
   t.deepEqual(run.problems, [], describeRun(run.result));
@@ -65,7 +86,10 @@ test.serial('every environment change is made before the workers start or after 
       continue;
     }
     const { workerThreads, races } = racingChanges(readEvents(log));
-    t.true(workerThreads >= 2, `rank ${rank}: Node read NODE_ variables in ${workerThreads} worker threads, not 2 or more`);
+    t.true(
+      workerThreads >= 2,
+      `rank ${rank}: Node read NODE_ variables in ${workerThreads} worker threads, not 2 or more`,
+    );
     t.deepEqual(races, [], `rank ${rank}`);
   }
   removeDir(build);

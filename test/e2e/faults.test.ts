@@ -34,7 +34,9 @@ function assertNothingHalfWritten(t: ExecutionContext, dir: string): void {
 
 test.serial('a holder corrupting every segment it sends: outputs exact, the liar named and distrusted', async (t) => {
   const run = await runScenario(scenario, {
-    args: ['--fault-corrupt', String(LIAR), '--stats', 'stats.json'], extraFiles: ['stats.json'], keep: true,
+    args: ['--fault-corrupt', String(LIAR), '--stats', 'stats.json'],
+    extraFiles: ['stats.json'],
+    keep: true,
   });
   try {
     t.deepEqual(run.problems, [], describeRun(run.result));
@@ -44,8 +46,14 @@ test.serial('a holder corrupting every segment it sends: outputs exact, the liar
     t.deepEqual(Object.keys(shared.badReports), [String(LIAR)], 'only the liar is blamed');
     t.deepEqual(shared.distrusted, [LIAR], 'the tracker stopped offering it');
     const seen = stats.peerStats.flatMap((peer) => Object.keys(peer.badSegmentsSeen));
-    t.true(seen.every((rank) => rank === String(LIAR)), `bad data seen from ${seen.join(', ')}`);
-    t.regex(run.result.stdout, new RegExp(`^bad segments: \\d+; rank ${LIAR} sent \\d+ bad segments of shared \\(distrusted\\)(;|$)`, 'm'));
+    t.true(
+      seen.every((rank) => rank === String(LIAR)),
+      `bad data seen from ${seen.join(', ')}`,
+    );
+    t.regex(
+      run.result.stdout,
+      new RegExp(`^bad segments: \\d+; rank ${LIAR} sent \\d+ bad segments of shared \\(distrusted\\)(;|$)`, 'm'),
+    );
   } finally {
     removeDir(run.dir);
   }
@@ -58,8 +66,13 @@ test.serial('the only holder of a file always lies: exit 4 within 10 s, naming t
     t.true(run.result.ms < LIMIT_MS, `${Math.round(run.result.ms)} ms`);
     const stalled = ownLines(run.result.stderr).filter((line) => line.includes('no holder sent data'));
     t.true(stalled.length >= 1, describeRun(run.result));
-    t.regex(stalled[0]!, new RegExp(`^rank [56] \\(download worker\\): lonely segment \\d+: no holder sent data matching its hash ` +
-      `\\(bad data from rank ${FAULTS.lonelyOwner} \\(\\d+ segments\\)\\)$`));
+    t.regex(
+      stalled[0]!,
+      new RegExp(
+        `^rank [56] \\(download worker\\): lonely segment \\d+: no holder sent data matching its hash ` +
+          `\\(bad data from rank ${FAULTS.lonelyOwner} \\(\\d+ segments\\)\\)$`,
+      ),
+    );
     assertNothingHalfWritten(t, run.dir);
   } finally {
     removeDir(run.dir);
@@ -69,12 +82,17 @@ test.serial('the only holder of a file always lies: exit 4 within 10 s, naming t
 test.serial('a slow holder: its requests go to the other holder after the timeout; outputs exact', async (t) => {
   const run = await runScenario(scenario, {
     args: ['--fault-slow', `${LIAR}:1500`, '--request-timeout', '300', '--stats', 'stats.json'],
-    extraFiles: ['stats.json'], keep: true, timeoutMs: 60_000,
+    extraFiles: ['stats.json'],
+    keep: true,
+    timeoutMs: 60_000,
   });
   try {
     t.deepEqual(run.problems, [], describeRun(run.result));
     const stats = JSON.parse(readFileSync(join(run.dir, 'stats.json'), 'utf8')) as RunStats;
-    const fromOther = stats.peerStats.reduce((sum, peer) => sum + (peer.downloadsBySource[String(FAULTS.sharedOwners[1])] ?? 0), 0);
+    const fromOther = stats.peerStats.reduce(
+      (sum, peer) => sum + (peer.downloadsBySource[String(FAULTS.sharedOwners[1])] ?? 0),
+      0,
+    );
     t.true(fromOther > 0, 'the other owner served segments');
   } finally {
     removeDir(run.dir);
@@ -87,8 +105,12 @@ test.serial('a rank killed mid-run ends the job within 10 s, non-zero, naming th
     t.not(run.result.code, 0, describeRun(run.result));
     t.false(run.result.timedOut);
     t.true(run.result.ms < LIMIT_MS, `${Math.round(run.result.ms)} ms`);
-    t.true(ownLines(run.result.stderr).some((line) => line.startsWith(`rank ${LIAR} (upload worker): fault injection: killing this process`)),
-      describeRun(run.result));
+    t.true(
+      ownLines(run.result.stderr).some((line) =>
+        line.startsWith(`rank ${LIAR} (upload worker): fault injection: killing this process`),
+      ),
+      describeRun(run.result),
+    );
     assertNothingHalfWritten(t, run.dir);
 
     // The next run in that folder ends well and takes away what killed runs left.
@@ -97,7 +119,10 @@ test.serial('a rank killed mid-run ends the job within 10 s, non-zero, naming th
       writeFileSync(join(run.dir, `${temporaryPrefix(label)}${dead}.k1ll3d.tmp`), 'half');
     }
     const rerun = await runScenario(scenario, {
-      dir: run.dir, args: ['--stats', 'stats.json'], extraFiles: ['stats.json'], keep: true,
+      dir: run.dir,
+      args: ['--stats', 'stats.json'],
+      extraFiles: ['stats.json'],
+      keep: true,
     });
     t.deepEqual(rerun.problems, [], describeRun(rerun.result));
   } finally {
@@ -110,9 +135,14 @@ test.serial('a worker that throws ends the job within 10 s with exit 1, naming t
   try {
     t.is(run.result.code, 1, describeRun(run.result));
     t.true(run.result.ms < LIMIT_MS, `${Math.round(run.result.ms)} ms`);
-    t.true(ownLines(run.result.stderr).some((line) =>
-      line === `rank ${LIAR} (upload worker): Error: fault injection: upload worker crashed after 5 segments` ||
-      line.startsWith(`rank ${LIAR} (upload worker): Error: fault injection: upload worker crashed after`)), describeRun(run.result));
+    t.true(
+      ownLines(run.result.stderr).some(
+        (line) =>
+          line === `rank ${LIAR} (upload worker): Error: fault injection: upload worker crashed after 5 segments` ||
+          line.startsWith(`rank ${LIAR} (upload worker): Error: fault injection: upload worker crashed after`),
+      ),
+      describeRun(run.result),
+    );
     assertNothingHalfWritten(t, run.dir);
   } finally {
     removeDir(run.dir);
@@ -124,12 +154,17 @@ test.serial('malformed messages are rejected, naming their sender, and the run g
   const run = await runScenario(scenario, { args: ['--fault-malformed', String(sender)] });
   t.deepEqual(run.problems, [], describeRun(run.result));
   const warnings = ownLines(run.result.stderr).filter((line) => line.includes('rejected a message from rank'));
-  t.true(warnings.every((line) => line.includes(`rejected a message from rank ${sender}: `)), 'only the sender is blamed');
+  t.true(
+    warnings.every((line) => line.includes(`rejected a message from rank ${sender}: `)),
+    'only the sender is blamed',
+  );
   // The tracker and the upload workers are still running when they come (they end only after
   // the sender's own downloads are done); a download worker may already have finished.
   for (const receiver of ['rank 0 (tracker)', ...[1, 2, 3, 4, 5].map((rank) => `rank ${rank} (upload worker)`)]) {
-    t.true(warnings.some((line) => line.startsWith(`${receiver}: warning: rejected a message from rank ${sender}: `)),
-      `${receiver} rejected one:\n${warnings.join('\n')}`);
+    t.true(
+      warnings.some((line) => line.startsWith(`${receiver}: warning: rejected a message from rank ${sender}: `)),
+      `${receiver} rejected one:\n${warnings.join('\n')}`,
+    );
   }
   t.true(warnings.some((line) => line.endsWith('unknown message type 238')));
   t.true(warnings.some((line) => line.includes('message truncated')));

@@ -14,7 +14,9 @@ const OFFICIAL = process.env.MPITORRENT_COURSE_TESTS ?? join(REPO_ROOT, 'test', 
 const CHECKER_LIMIT_MS = 20_000;
 
 const folders = existsSync(OFFICIAL)
-  ? readdirSync(OFFICIAL).filter((name) => existsSync(join(OFFICIAL, name, 'in1.txt'))).sort()
+  ? readdirSync(OFFICIAL)
+      .filter((name) => existsSync(join(OFFICIAL, name, 'in1.txt')))
+      .sort()
   : [];
 
 if (folders.length === 0) {
@@ -24,7 +26,10 @@ if (folders.length === 0) {
 for (const name of folders) {
   test.serial(`official ${name}`, async (t) => {
     const scenario = loadScenarioDir(join(OFFICIAL, name));
-    t.true(scenario.files.some((file) => file.wanters.length > 0), 'the test wants something');
+    t.true(
+      scenario.files.some((file) => file.wanters.length > 0),
+      'the test wants something',
+    );
     const run = await assertScenario(t, scenario, { compare: 'diff-w', timeoutMs: CHECKER_LIMIT_MS });
     t.true(run.result.ms < CHECKER_LIMIT_MS, `${Math.round(run.result.ms)} ms`);
     t.log(`np ${scenario.np}: ${Math.round(run.result.ms)} ms`);

@@ -15,10 +15,27 @@ const freshDir = tempDirs('stage-bad');
 const LIMIT_MS = 15_000;
 
 function stage(source: string, dest: string, ...options: string[]): string[] {
-  return ['node', 'dist/main.js', 'stage', source, dest, '--piece-size', String(PIECE), '--progress', 'none', ...options];
+  return [
+    'node',
+    'dist/main.js',
+    'stage',
+    source,
+    dest,
+    '--piece-size',
+    String(PIECE),
+    '--progress',
+    'none',
+    ...options,
+  ];
 }
 
-async function expectFailure(t: import('ava').ExecutionContext, np: number, command: string[], code: number, line: RegExp): Promise<void> {
+async function expectFailure(
+  t: import('ava').ExecutionContext,
+  np: number,
+  command: string[],
+  code: number,
+  line: RegExp,
+): Promise<void> {
   const result = await runMpi(np, command, { timeoutMs: 30_000 });
   t.is(result.code, code, describeRun(result));
   t.regex(result.stderr, line);
@@ -27,7 +44,13 @@ async function expectFailure(t: import('ava').ExecutionContext, np: number, comm
 
 test('a missing SOURCE: exit 3 naming it', async (t) => {
   const dir = freshDir();
-  await expectFailure(t, 2, stage(join(dir, 'nope'), join(dir, 'd{rank}')), 3, /^rank 0: .*nope: cannot read: no such file$/m);
+  await expectFailure(
+    t,
+    2,
+    stage(join(dir, 'nope'), join(dir, 'd{rank}')),
+    3,
+    /^rank 0: .*nope: cannot read: no such file$/m,
+  );
 });
 
 test('a special file in SOURCE: exit 3 naming it', async (t) => {
@@ -41,41 +64,100 @@ test('a symlink in SOURCE pointing outside it: exit 3 naming it', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'));
   symlinkSync('../../etc', join(dir, 'src/a/escape'));
-  await expectFailure(t, 2, stage(join(dir, 'src'), join(dir, 'd{rank}')), 3, /^rank 0: .*src\/a\/escape: is a symlink pointing outside/m);
+  await expectFailure(
+    t,
+    2,
+    stage(join(dir, 'src'), join(dir, 'd{rank}')),
+    3,
+    /^rank 0: .*src\/a\/escape: is a symlink pointing outside/m,
+  );
 });
 
 test('a DEST that cannot be made: exit 3 naming the rank and the path', async (t) => {
   const dir = freshDir();
   makeFileDataset(join(dir, 'data.bin'), 3 * PIECE);
   writeFileSync(join(dir, 'file'), 'x');
-  await expectFailure(t, 3, stage(join(dir, 'data.bin'), join(dir, 'd{rank}'), ':', '-np', '1', ...stage(join(dir, 'data.bin'), join(dir, 'file/sub/copy'))).slice(0), 3,
-    /^rank 3: .*file\/sub: a part of the path is not a directory$/m);
+  await expectFailure(
+    t,
+    3,
+    stage(
+      join(dir, 'data.bin'),
+      join(dir, 'd{rank}'),
+      ':',
+      '-np',
+      '1',
+      ...stage(join(dir, 'data.bin'), join(dir, 'file/sub/copy')),
+    ).slice(0),
+    3,
+    /^rank 3: .*file\/sub: a part of the path is not a directory$/m,
+  );
 });
 
 test('a malformed .torrent: exit 3 naming it', async (t) => {
   const dir = freshDir();
   makeFileDataset(join(dir, 'data.bin'), 3 * PIECE);
   writeFileSync(join(dir, 'bad.torrent'), 'd4:infoi3ee');
-  await expectFailure(t, 2, ['node', 'dist/main.js', 'stage', join(dir, 'data.bin'), join(dir, 'd{rank}'), '--torrent', join(dir, 'bad.torrent'), '--progress', 'none'],
-    3, /^rank 0: .*bad\.torrent: /m);
+  await expectFailure(
+    t,
+    2,
+    [
+      'node',
+      'dist/main.js',
+      'stage',
+      join(dir, 'data.bin'),
+      join(dir, 'd{rank}'),
+      '--torrent',
+      join(dir, 'bad.torrent'),
+      '--progress',
+      'none',
+    ],
+    3,
+    /^rank 0: .*bad\.torrent: /m,
+  );
 });
 
 test('a .torrent that does not match SOURCE: exit 3 naming the file and the piece, nothing at a final name', async (t) => {
   const dir = freshDir();
   makeFileDataset(join(dir, 'data.bin'), 5 * PIECE + 3);
-  const created = spawnSync('node', ['dist/main.js', 'create', join(dir, 'data.bin'), '-o', join(dir, 'data.torrent'), '--piece-size', '16K', '--quiet']);
+  const created = spawnSync('node', [
+    'dist/main.js',
+    'create',
+    join(dir, 'data.bin'),
+    '-o',
+    join(dir, 'data.torrent'),
+    '--piece-size',
+    '16K',
+    '--quiet',
+  ]);
   t.is(created.status, 0, String(created.stderr));
   const changed = readFileSync(join(dir, 'data.bin'));
   changed[2 * PIECE + 1]! ^= 0xff;
   writeFileSync(join(dir, 'data.bin'), changed);
-  await expectFailure(t, 2, ['node', 'dist/main.js', 'stage', join(dir, 'data.bin'), join(dir, 'd{rank}/copy'), '--torrent', join(dir, 'data.torrent'), '--progress', 'none'],
-    3, /^rank 0: .*data\.bin: piece 3 of this file .* does not match the \.torrent/m);
+  await expectFailure(
+    t,
+    2,
+    [
+      'node',
+      'dist/main.js',
+      'stage',
+      join(dir, 'data.bin'),
+      join(dir, 'd{rank}/copy'),
+      '--torrent',
+      join(dir, 'data.torrent'),
+      '--progress',
+      'none',
+    ],
+    3,
+    /^rank 0: .*data\.bin: piece 3 of this file .* does not match the \.torrent/m,
+  );
   t.false(spawnSync('test', ['-e', join(dir, 'd0/copy')]).status === 0, 'no copy at its final name');
 });
 
 test('a bad command line: exit 2, said once', async (t) => {
   const dir = freshDir();
-  const result = await runMpi(2, ['node', 'dist/main.js', 'stage', join(dir, 'x'), '--seeders', '0'], { timeoutMs: 30_000 });
+  const result = await runMpi(2, ['node', 'dist/main.js', 'stage', join(dir, 'x'), '--seeders', '0'], {
+    timeoutMs: 30_000,
+  });
   t.is(result.code, 2, describeRun(result));
   t.is(result.stderr.match(/mpitorrent stage: /g)?.length, 1, result.stderr);
 });
@@ -92,8 +174,18 @@ test.serial('the disk full at DEST midway: exit 3 naming the rank and the file, 
   }
   try {
     makeFileDataset(join(dir, 'data.bin'), 5 * 1024 * 1024 + 7);
-    await expectFailure(t, 2, stage(join(dir, 'data.bin'), join(small, 'd{rank}/copy.bin')), 3, /^rank \d.*copy\.bin.*: no space left on device$/m);
-    t.is(spawnSync('test', ['-e', join(small, 'd1/copy.bin')]).status, 1, 'nothing at the final name of the rank that ran out');
+    await expectFailure(
+      t,
+      2,
+      stage(join(dir, 'data.bin'), join(small, 'd{rank}/copy.bin')),
+      3,
+      /^rank \d.*copy\.bin.*: no space left on device$/m,
+    );
+    t.is(
+      spawnSync('test', ['-e', join(small, 'd1/copy.bin')]).status,
+      1,
+      'nothing at the final name of the rank that ran out',
+    );
   } finally {
     execFileSync('umount', [small]);
   }
@@ -102,6 +194,12 @@ test.serial('the disk full at DEST midway: exit 3 naming the rank and the file, 
 test('a DEST inside SOURCE: exit 3 naming the rank and DEST, SOURCE untouched', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'));
-  await expectFailure(t, 2, stage(join(dir, 'src'), join(dir, 'src/copy{rank}')), 3, /^rank 0: .*src\/copy0: DEST is inside SOURCE/m);
+  await expectFailure(
+    t,
+    2,
+    stage(join(dir, 'src'), join(dir, 'src/copy{rank}')),
+    3,
+    /^rank 0: .*src\/copy0: DEST is inside SOURCE/m,
+  );
   t.is(spawnSync('test', ['-e', join(dir, 'src/copy1')]).status, 1);
 });

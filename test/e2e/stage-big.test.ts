@@ -21,8 +21,21 @@ test('a 1 GiB file reaches 4 ranks byte for byte, with under 300 MiB resident pe
   // Written in 64 MiB random chunks: the test itself never holds the whole file either.
   for (let i = 0; i < 16; i++) makeFileDataset(join(dir, `part${i}`), GiB / 16);
   spawnSync('sh', ['-c', `cat ${dir}/part* > ${dir}/big.bin && rm ${dir}/part*`]);
-  const result = await runMpi(4, ['node', 'dist/main.js', 'stage', join(dir, 'big.bin'), join(dir, 'd{rank}/big.bin'),
-    '--progress', 'none', '--stats', join(dir, 'stats.json')], { timeoutMs: 880_000 });
+  const result = await runMpi(
+    4,
+    [
+      'node',
+      'dist/main.js',
+      'stage',
+      join(dir, 'big.bin'),
+      join(dir, 'd{rank}/big.bin'),
+      '--progress',
+      'none',
+      '--stats',
+      join(dir, 'stats.json'),
+    ],
+    { timeoutMs: 880_000 },
+  );
   t.is(result.code, 0, describeRun(result));
   for (let rank = 0; rank < 4; rank++) {
     const cmp = spawnSync('cmp', [join(dir, 'big.bin'), join(dir, `d${rank}/big.bin`)]);
@@ -31,5 +44,7 @@ test('a 1 GiB file reaches 4 ranks byte for byte, with under 300 MiB resident pe
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.is(stats.bytes, GiB);
   for (const [rank, kib] of Object.entries(stats.peakRssKiB)) t.true(kib < 300 * 1024, `rank ${rank}: ${kib} KiB`);
-  t.log(`${stats.seconds} s, ${stats.gbPerSecond} GB/s written in all, peak RSS ${JSON.stringify(stats.peakRssKiB)} KiB`);
+  t.log(
+    `${stats.seconds} s, ${stats.gbPerSecond} GB/s written in all, peak RSS ${JSON.stringify(stats.peakRssKiB)} KiB`,
+  );
 });

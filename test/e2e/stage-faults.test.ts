@@ -16,8 +16,22 @@ const freshDir = tempDirs('stage-faults');
 
 // Small windows, so that requests spread over every holder instead of all going to the seeder.
 function stage(source: string, dest: string, ...options: string[]): string[] {
-  return ['node', 'dist/main.js', 'stage', source, dest, '--piece-size', String(PIECE), '--progress', 'none',
-    '--window-bytes', String(4 * PIECE), '--batch-bytes', String(PIECE), ...options];
+  return [
+    'node',
+    'dist/main.js',
+    'stage',
+    source,
+    dest,
+    '--piece-size',
+    String(PIECE),
+    '--progress',
+    'none',
+    '--window-bytes',
+    String(4 * PIECE),
+    '--batch-bytes',
+    String(PIECE),
+    ...options,
+  ];
 }
 
 /** Every file at a final name in `copy` is the source's, byte for byte; hidden partials may stay. */
@@ -35,7 +49,8 @@ function assertNothingWrongAtFinalNames(t: ExecutionContext, source: string, cop
       if (name.endsWith('.mpitorrent-partial')) continue;
       const stats = statSync(path, { throwIfNoEntry: false });
       if (stats?.isDirectory()) walk(path);
-      else if (stats?.isFile()) t.true(readFileSync(path).equals(readFileSync(join(source, rel))), `${rel} at its final name is exact`);
+      else if (stats?.isFile())
+        t.true(readFileSync(path).equals(readFileSync(join(source, rel))), `${rel} at its final name is exact`);
     }
   };
   walk(copy);
@@ -48,10 +63,24 @@ test.serial('a seeder corrupting a third of what it sends: every copy exact, the
   makeFolderDataset(join(dir, 'src'), { bigBytes: 120 * PIECE + 9 });
   // Rank 1 seeds half the pieces, so the others must ask it; never distrusted, it is asked
   // again until each piece comes intact.
-  const result = await runMpi(4, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-corrupt', '1:0.33',
-    '--strike-limit', '100000', '--stats', join(dir, 'stats.json')));
+  const result = await runMpi(
+    4,
+    stage(
+      join(dir, 'src'),
+      join(dir, 'd{rank}'),
+      '--seeders',
+      '2',
+      '--fault-corrupt',
+      '1:0.33',
+      '--strike-limit',
+      '100000',
+      '--stats',
+      join(dir, 'stats.json'),
+    ),
+  );
   t.is(result.code, 0, describeRun(result));
-  for (const rank of [0, 1, 2, 3]) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  for (const rank of [0, 1, 2, 3])
+    t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
   const stats = readStats(join(dir, 'stats.json'));
   t.true(stats.badPieces > 0);
   t.deepEqual(Object.keys(stats.blame), ['1']);
@@ -61,29 +90,42 @@ test.serial('a seeder corrupting a third of what it sends: every copy exact, the
 test.serial('a seeder whose share only it holds, corrupting it: exit 4 naming the piece and the liar', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: 40 * PIECE });
-  const result = await runMpi(3, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-corrupt', '1', '--stall-timeout', '1000'), { timeoutMs: 30_000 });
+  const result = await runMpi(
+    3,
+    stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-corrupt', '1', '--stall-timeout', '1000'),
+    { timeoutMs: 30_000 },
+  );
   t.is(result.code, 4, describeRun(result));
   t.regex(result.stderr, /no holder sent data matching its hash \(bad data from rank 1/);
   for (const rank of [0, 1, 2]) assertNothingWrongAtFinalNames(t, join(dir, 'src'), join(dir, `d${rank}`));
 });
 
-test.serial('a rank killed midway: the job ends non-zero within 10 s, nothing wrong at a final name; the next run fetches only what is missing', async (t) => {
-  const dir = freshDir();
-  makeFolderDataset(join(dir, 'src'), { bigBytes: 200 * PIECE + 1 });
-  const killed = await runMpi(4, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-kill', '1:30'), { timeoutMs: 30_000 });
-  t.not(killed.code, 0, describeRun(killed));
-  for (const rank of [0, 1, 2, 3]) assertNothingWrongAtFinalNames(t, join(dir, 'src'), join(dir, `d${rank}`));
+test.serial(
+  'a rank killed midway: the job ends non-zero within 10 s, nothing wrong at a final name; the next run fetches only what is missing',
+  async (t) => {
+    const dir = freshDir();
+    makeFolderDataset(join(dir, 'src'), { bigBytes: 200 * PIECE + 1 });
+    const killed = await runMpi(
+      4,
+      stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-kill', '1:30'),
+      { timeoutMs: 30_000 },
+    );
+    t.not(killed.code, 0, describeRun(killed));
+    for (const rank of [0, 1, 2, 3]) assertNothingWrongAtFinalNames(t, join(dir, 'src'), join(dir, `d${rank}`));
 
-  const again = await runMpi(4, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')));
-  t.is(again.code, 0, describeRun(again));
-  // The killed job took at most 10 s more than a whole run (its start-up is the same).
-  t.true(killed.ms < again.ms + 10_000, `killed run: ${killed.ms} ms, whole run: ${again.ms} ms`);
-  for (const rank of [0, 1, 2, 3]) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
-  const stats = readStats(join(dir, 'stats.json'));
-  const resumed = stats.perNode.reduce((sum, node) => sum + node.piecesResumed, 0);
-  t.true(resumed > 0, 'pieces of the first run were found');
-  for (const node of stats.perNode) {
-    t.is(node.piecesAtStart + node.piecesFetched, stats.pieces, `rank ${node.rank} wrote each piece once`);
-    if (!node.seeder) t.is(node.piecesFetched, stats.pieces - node.piecesResumed, `rank ${node.rank} fetched only what was missing`);
-  }
-});
+    const again = await runMpi(4, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')));
+    t.is(again.code, 0, describeRun(again));
+    // The killed job took at most 10 s more than a whole run (its start-up is the same).
+    t.true(killed.ms < again.ms + 10_000, `killed run: ${killed.ms} ms, whole run: ${again.ms} ms`);
+    for (const rank of [0, 1, 2, 3])
+      t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+    const stats = readStats(join(dir, 'stats.json'));
+    const resumed = stats.perNode.reduce((sum, node) => sum + node.piecesResumed, 0);
+    t.true(resumed > 0, 'pieces of the first run were found');
+    for (const node of stats.perNode) {
+      t.is(node.piecesAtStart + node.piecesFetched, stats.pieces, `rank ${node.rank} wrote each piece once`);
+      if (!node.seeder)
+        t.is(node.piecesFetched, stats.pieces - node.piecesResumed, `rank ${node.rank} fetched only what was missing`);
+    }
+  },
+);

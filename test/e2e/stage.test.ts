@@ -34,13 +34,17 @@ test('a folder reaches every rank whole: nested folders, empty file and folder, 
   makeFolderDataset(join(dir, 'src'));
   const result = await runMpi(3, stage(join(dir, 'src'), join(dir, 'dest-{rank}'), '--stats', join(dir, 'stats.json')));
   t.is(result.code, 0, describeRun(result));
-  for (const rank of [0, 1, 2]) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `dest-${rank}`)), [], `rank ${rank}`);
+  for (const rank of [0, 1, 2])
+    t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `dest-${rank}`)), [], `rank ${rank}`);
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.is(stats.kind, 'stage');
   t.is(stats.nodes, 3);
   t.is(stats.badPieces, 0);
   // Only the seeder read SOURCE, once; the others got every piece through the swarm.
-  t.deepEqual(stats.perNode.map((node) => node.bytesReadFromSource), [stats.bytes, 0, 0]);
+  t.deepEqual(
+    stats.perNode.map((node) => node.bytesReadFromSource),
+    [stats.bytes, 0, 0],
+  );
   for (const node of stats.perNode.slice(1)) t.is(node.piecesFetched, stats.pieces);
 });
 
@@ -51,10 +55,14 @@ test('ranks sharing a node and a destination write it once, by the lowest rank (
   const other = stage(join(dir, 'src'), join(dir, 'shared-b'));
   const result = await runMpi(2, [...command, ':', '-np', '2', ...other]);
   t.is(result.code, 0, describeRun(result));
-  for (const name of ['shared-a', 'shared-b']) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, name)), [], name);
+  for (const name of ['shared-a', 'shared-b'])
+    t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, name)), [], name);
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.is(stats.ranks, 4);
-  t.deepEqual(stats.perNode.map((node) => node.rank), [0, 2]);
+  t.deepEqual(
+    stats.perNode.map((node) => node.rank),
+    [0, 2],
+  );
   // Each writer wrote each piece once: what it had at the start plus what it fetched.
   for (const node of stats.perNode) t.is(node.piecesAtStart + node.piecesFetched, stats.pieces);
 });
@@ -62,16 +70,40 @@ test('ranks sharing a node and a destination write it once, by the lowest rank (
 test('three seeders each read a share of SOURCE once, and --save-torrent keeps the manifest create would make (np 3)', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: 20 * PIECE + 5 });
-  const result = await runMpi(3, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '3',
-    '--save-torrent', join(dir, 'saved.torrent'), '--stats', join(dir, 'stats.json')));
+  const result = await runMpi(
+    3,
+    stage(
+      join(dir, 'src'),
+      join(dir, 'd{rank}'),
+      '--seeders',
+      '3',
+      '--save-torrent',
+      join(dir, 'saved.torrent'),
+      '--stats',
+      join(dir, 'stats.json'),
+    ),
+  );
   t.is(result.code, 0, describeRun(result));
-  for (const rank of [0, 1, 2]) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  for (const rank of [0, 1, 2])
+    t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.deepEqual(stats.seeders, [0, 1, 2]);
   const reads = stats.perNode.map((node) => node.bytesReadFromSource);
-  t.is(reads.reduce((a, b) => a + b, 0), stats.bytes);
+  t.is(
+    reads.reduce((a, b) => a + b, 0),
+    stats.bytes,
+  );
   for (const read of reads) t.true(read > 0);
-  const created = spawnSync('node', ['dist/main.js', 'create', join(dir, 'src'), '-o', join(dir, 'created.torrent'), '--piece-size', String(PIECE), '--quiet']);
+  const created = spawnSync('node', [
+    'dist/main.js',
+    'create',
+    join(dir, 'src'),
+    '-o',
+    join(dir, 'created.torrent'),
+    '--piece-size',
+    String(PIECE),
+    '--quiet',
+  ]);
   t.is(created.status, 0, String(created.stderr));
   const saved = await readTorrent(join(dir, 'saved.torrent'));
   const reference = await readTorrent(join(dir, 'created.torrent'));
@@ -81,14 +113,36 @@ test('three seeders each read a share of SOURCE once, and --save-torrent keeps t
 test('--torrent gives the hashes: every rank gets the data the .torrent describes (np 3, two seeders)', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'));
-  const created = spawnSync('node', ['dist/main.js', 'create', join(dir, 'src'), '-o', join(dir, 'src.torrent'), '--piece-size', '32K', '--quiet']);
+  const created = spawnSync('node', [
+    'dist/main.js',
+    'create',
+    join(dir, 'src'),
+    '-o',
+    join(dir, 'src.torrent'),
+    '--piece-size',
+    '32K',
+    '--quiet',
+  ]);
   t.is(created.status, 0, String(created.stderr));
-  const result = await runMpi(3, [...MAIN, 'stage', join(dir, 'src'), join(dir, 'd{rank}'), '--torrent', join(dir, 'src.torrent'), '--seeders', '2', '--progress', 'none']);
+  const result = await runMpi(3, [
+    ...MAIN,
+    'stage',
+    join(dir, 'src'),
+    join(dir, 'd{rank}'),
+    '--torrent',
+    join(dir, 'src.torrent'),
+    '--seeders',
+    '2',
+    '--progress',
+    'none',
+  ]);
   t.is(result.code, 0, describeRun(result));
   // A .torrent holds no empty folders and no modes but 'x', nor times.
   rmSync(join(dir, 'src/empty-folder'), { recursive: true });
   for (const rank of [0, 1, 2]) {
-    const problems = treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)).filter((line) => !/: (mode|mtime) /.test(line));
+    const problems = treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)).filter(
+      (line) => !/: (mode|mtime) /.test(line),
+    );
     t.deepEqual(problems, [], `rank ${rank}`);
   }
 });
@@ -97,20 +151,26 @@ test('2000 small files reach 8 destinations whole (np 8)', async (t) => {
   t.timeout(300_000);
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { smallFiles: 2000 });
-  const result = await runMpi(8, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')), { timeoutMs: 280_000 });
+  const result = await runMpi(8, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')), {
+    timeoutMs: 280_000,
+  });
   t.is(result.code, 0, describeRun(result));
-  for (let rank = 0; rank < 8; rank++) t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  for (let rank = 0; rank < 8; rank++)
+    t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   t.is(stats.files, 2004);
   t.is(stats.nodes, 8);
 });
 
-test('libtorrent, checking a staged DEST against the job\'s own .torrent, finds every piece', async (t) => {
+test("libtorrent, checking a staged DEST against the job's own .torrent, finds every piece", async (t) => {
   const missing = libtorrentMissing();
   if (missing !== undefined) return t.pass(missing);
   const dir = freshDir();
   makeFolderDataset(join(dir, 'set'));
-  const result = await runMpi(2, stage(join(dir, 'set'), join(dir, 'd{rank}/set'), '--save-torrent', join(dir, 'set.torrent')));
+  const result = await runMpi(
+    2,
+    stage(join(dir, 'set'), join(dir, 'd{rank}/set'), '--save-torrent', join(dir, 'set.torrent')),
+  );
   t.is(result.code, 0, describeRun(result));
   for (const rank of [0, 1]) {
     const seen = libtorrentCheck(join(dir, 'set.torrent'), join(dir, `d${rank}`));

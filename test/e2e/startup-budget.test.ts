@@ -16,7 +16,7 @@ import { exclusive, freshDir, MAIN, mainCommand } from '../helpers/scenario.js';
 const BUDGET_RATIO = 1.5;
 const ROUNDS = 3;
 const DEMO = join(REPO_ROOT, 'examples', 'demo');
-const NP = 8;  // the demo's 7 peers and the tracker
+const NP = 8; // the demo's 7 peers and the tracker
 const FLOOR = join(REPO_ROOT, 'bench', 'floor.mjs');
 const DIST = join(REPO_ROOT, 'dist');
 
@@ -28,8 +28,9 @@ function timed(command: string[]): string[] {
 
 /** Mean CPU seconds per rank (user and system) from the `time` lines. */
 function cpuPerRank(stderr: string): number {
-  const children = [...stderr.matchAll(/^rank cpu ([\d.]+) ([\d.]+)$/gm)]
-    .map(([, user, system]) => Number(user) + Number(system));
+  const children = [...stderr.matchAll(/^rank cpu ([\d.]+) ([\d.]+)$/gm)].map(
+    ([, user, system]) => Number(user) + Number(system),
+  );
   if (children.length !== NP) throw new Error(`expected ${NP} ranks' CPU times, found ${children.length}:\n${stderr}`);
   return children.reduce((a, b) => a + b, 0) / NP;
 }
@@ -53,7 +54,9 @@ test.serial(`a course job costs at most ${BUDGET_RATIO}x the Node floor's CPU pe
     }
   });
   const ratio = median(ours) / median(floor);
-  t.log(`CPU per rank: mpitorrent ${median(ours).toFixed(3)} s, Node floor ${median(floor).toFixed(3)} s (x${ratio.toFixed(2)})`);
+  t.log(
+    `CPU per rank: mpitorrent ${median(ours).toFixed(3)} s, Node floor ${median(floor).toFixed(3)} s (x${ratio.toFixed(2)})`,
+  );
   t.true(ratio <= BUDGET_RATIO, `mpitorrent ${ours.join(', ')} s against the floor's ${floor.join(', ')} s`);
 });
 
@@ -78,7 +81,13 @@ test('worker bundles load neither perf_hooks, node:module nor node:url, and take
 });
 
 test('every bundle is ASCII, so V8 decodes it at full speed', (t) => {
-  for (const name of ['main.js', 'cli.cjs', 'peer/download.worker.cjs', 'peer/upload.worker.cjs', 'peer/cached-worker.cjs']) {
+  for (const name of [
+    'main.js',
+    'cli.cjs',
+    'peer/download.worker.cjs',
+    'peer/upload.worker.cjs',
+    'peer/cached-worker.cjs',
+  ]) {
     // eslint-disable-next-line no-control-regex -- beyond ASCII: the range starts at NUL on purpose
     t.false(/[^\x00-\x7f]/.test(bundle(name)), name);
   }

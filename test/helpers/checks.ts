@@ -35,7 +35,9 @@ export function assertCheckPassed(t: ExecutionContext, result: RunResult, np: nu
   const lines = parseChecks(result.stdout).filter((line) => line.name === name);
   const failed = lines.find((line) => line.failure !== undefined);
   if (failed !== undefined) {
-    t.fail(`check ${name} failed on rank ${failed.rank}:\n${failed.failure}\n\nThe job ${describeRun(result, { stdout: false })}`);
+    t.fail(
+      `check ${name} failed on rank ${failed.rank}:\n${failed.failure}\n\nThe job ${describeRun(result, { stdout: false })}`,
+    );
     return;
   }
   const reported = new Set(lines.map((line) => line.rank));
@@ -65,11 +67,15 @@ export interface FixtureOptions {
  * checks. The launches run one after another, as the tests ask for them.
  */
 export function testFixtureChecks(
-  fixture: string, rankCounts: number[], checks: string[], options: FixtureOptions = {},
+  fixture: string,
+  rankCounts: number[],
+  checks: string[],
+  options: FixtureOptions = {},
 ): void {
   for (const np of rankCounts) {
     const job = lazyJob(() =>
-      runMpi(np, nodeTs(`test/mpi/fixtures/${fixture}`, options.args), { timeoutMs: options.timeoutMs ?? 30_000 }));
+      runMpi(np, nodeTs(`test/mpi/fixtures/${fixture}`, options.args), { timeoutMs: options.timeoutMs ?? 30_000 }),
+    );
     for (const name of checks) {
       test.serial(`${fixture} np ${np}: ${name}`, async (t) => assertCheckPassed(t, await job(), np, name));
     }

@@ -57,7 +57,10 @@ export function libtorrentCheck(torrentPath: string, savePath?: string): Libtorr
 
 /** Makes libtorrent's own v2-only `.torrent` of `source` at `out` (symlinks followed, as its default). */
 export function libtorrentCreate(source: string, pieceLength: number, out: string): void {
-  const run = spawnSync(PYTHON, [SCRIPT, '--create', source, String(pieceLength), out], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(PYTHON, [SCRIPT, '--create', source, String(pieceLength), out], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`libtorrent_check.py --create exited ${run.status}: ${run.stderr.trim()}`);
 }

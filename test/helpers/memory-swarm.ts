@@ -86,8 +86,13 @@ export interface SwarmOptions {
 /** Registers, waits for the go-ahead, then starts the peer's two halves. */
 class PeerMain implements Role {
   done = false;
-  constructor(private readonly rank: number, private readonly input: PeerInput,
-    private readonly network: TrafficNetwork, private readonly run: SwarmRun, private readonly options: SwarmOptions) {}
+  constructor(
+    private readonly rank: number,
+    private readonly input: PeerInput,
+    private readonly network: TrafficNetwork,
+    private readonly run: SwarmRun,
+    private readonly options: SwarmOptions,
+  ) {}
 
   start(): void {
     this.network.outbox(this.rank).send(0, Tag.Tracker, registration(this.input));
@@ -101,7 +106,10 @@ class PeerMain implements Role {
     if (message.type !== 'ready') throw new Error(`peer main got ${message.type}`);
     const store = prepareStore(message, this.input, hashAsPayload);
     const upload = new Upload({
-      rank: this.rank, size: this.network.size, outbox: this.network.outbox(this.rank), store,
+      rank: this.rank,
+      size: this.network.size,
+      outbox: this.network.outbox(this.rank),
+      store,
       ...(this.options.behaviours?.get(this.rank) ? { behaviour: this.options.behaviours.get(this.rank)! } : {}),
     });
     const download = new Download({
@@ -126,9 +134,14 @@ class PeerMain implements Role {
 export function runSwarm(inputs: readonly PeerInput[], options: SwarmOptions = {}): SwarmRun {
   const network = new TrafficNetwork(inputs.length + 1, options.seed ?? 1);
   const distrusts: SwarmRun['distrusts'] = [];
-  const tracker = new Tracker(network.size, network.outbox(0), { strikeLimit: options.strikeLimit ?? 3 }, {
-    onDistrust: (file, sender) => distrusts.push({ fileId: file.id, sender }),
-  });
+  const tracker = new Tracker(
+    network.size,
+    network.outbox(0),
+    { strikeLimit: options.strikeLimit ?? 3 },
+    {
+      onDistrust: (file, sender) => distrusts.push({ fileId: file.id, sender }),
+    },
+  );
   const run: SwarmRun = { network, tracker, downloads: new Map(), uploads: new Map(), outputs: new Map(), distrusts };
   network.attach(0, Tag.Tracker, tracker);
   inputs.forEach((input, i) => network.attach(i + 1, Tag.PeerMain, new PeerMain(i + 1, input, network, run, options)));

@@ -136,7 +136,7 @@ export function runMpi(np: number, command: string[], options: RunOptions = {}):
   const child = spawn(launcher(), args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...launch.env, ...options.env },
-    detached: true,  // its own process group, so the timeout can signal mpirun and its helpers
+    detached: true, // its own process group, so the timeout can signal mpirun and its helpers
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

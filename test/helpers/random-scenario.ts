@@ -28,11 +28,13 @@ export function randomSwarm(seed: number): RandomSwarm {
       else if (roll < 0.6) wanted[p]!.add(f);
     }
   });
-  const inputs = Array.from({ length: peers }, (_, p) => input(
-    p + 1,
-    Object.fromEntries([...owned[p]!].map((f) => [files[f]!.name, files[f]!.hashes])),
-    [...wanted[p]!].map((f) => files[f]!.name),
-  ));
+  const inputs = Array.from({ length: peers }, (_, p) =>
+    input(
+      p + 1,
+      Object.fromEntries([...owned[p]!].map((f) => [files[f]!.name, files[f]!.hashes])),
+      [...wanted[p]!].map((f) => files[f]!.name),
+    ),
+  );
   const download = {
     window: 1 + randomIndex(random, 40),
     batch: 1 + randomIndex(random, 10),

@@ -68,16 +68,19 @@ export async function viewPage(browser: Browser, htmlPath: string): Promise<Page
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(self, { waitUntil: 'load' });
     const groups = await page.$$eval('g.role-mark', (found) =>
-      found.map((group) => ({ names: [...group.classList], marks: group.children.length })));
+      found.map((group) => ({ names: [...group.classList], marks: group.children.length })),
+    );
     const marks: Record<string, number> = {};
     for (const group of groups) {
       const name = group.names.find((name) => name.endsWith('_marks'))?.slice(0, -'_marks'.length);
       if (name !== undefined) marks[name] = (marks[name] ?? 0) + group.marks;
     }
-    const sections = await page.$$eval('section', (found) => found.map((section) => {
-      const box = section.querySelector('figure svg')?.getBoundingClientRect();
-      return { id: section.id, width: box?.width ?? 0, height: box?.height ?? 0 };
-    }));
+    const sections = await page.$$eval('section', (found) =>
+      found.map((section) => {
+        const box = section.querySelector('figure svg')?.getBoundingClientRect();
+        return { id: section.id, width: box?.width ?? 0, height: box?.height ?? 0 };
+      }),
+    );
     const png = Buffer.from(await page.screenshot({ fullPage: true }));
     return { errors, requests, marks, sections, ink: inkOf(png), png };
   } finally {

@@ -8,7 +8,13 @@ import { hashAsPayload } from '../../src/peer/payload.js';
 import { SegmentStore } from '../../src/peer/store.js';
 import { Upload, type UploadBehaviour } from '../../src/peer/upload.js';
 import { decode, encode } from '../../src/protocol/codec.js';
-import { HolderChange, type FileInfo, type HolderUpdate, type Message, type SegmentRequest } from '../../src/protocol/messages.js';
+import {
+  HolderChange,
+  type FileInfo,
+  type HolderUpdate,
+  type Message,
+  type SegmentRequest,
+} from '../../src/protocol/messages.js';
 import { Outbox } from '../../src/protocol/outbox.js';
 import { seededRandom } from '../../src/protocol/random.js';
 import type { Role } from '../../src/protocol/role.js';
@@ -39,7 +45,11 @@ export function give(role: Role, source: number, message: Message, now = 0): voi
 }
 
 export const all = (rank: number): HolderUpdate => ({ rank, change: HolderChange.All });
-export const added = (rank: number, segments: number[]): HolderUpdate => ({ rank, change: HolderChange.Added, added: segments });
+export const added = (rank: number, segments: number[]): HolderUpdate => ({
+  rank,
+  change: HolderChange.Added,
+  added: segments,
+});
 export const removed = (rank: number): HolderUpdate => ({ rank, change: HolderChange.Removed });
 
 const encoder = new TextEncoder();
@@ -61,7 +71,9 @@ export class DownloadHarness {
 
   constructor({ rank = 1, files, options = {}, seed = 1 }: DownloadHarnessOptions) {
     this.rank = rank;
-    this.store = SegmentStore.create(files.map(({ id, segmentCount }) => ({ id, segmentCount, slotSize: hashAsPayload.slotSize })));
+    this.store = SegmentStore.create(
+      files.map(({ id, segmentCount }) => ({ id, segmentCount, slotSize: hashAsPayload.slotSize })),
+    );
     this.download = new Download({
       rank,
       outbox: this.recorder.outbox,
@@ -84,18 +96,34 @@ export class DownloadHarness {
 
   /** The segment requests among `sent`. */
   static requests(sent: Sent[]): { dest: number; fileId: number; segments: number[] }[] {
-    return sent.filter((item) => item.message.type === 'segment-request').map(({ dest, message }) => ({
-      dest, fileId: (message as SegmentRequest).fileId, segments: (message as SegmentRequest).segments,
-    }));
+    return sent
+      .filter((item) => item.message.type === 'segment-request')
+      .map(({ dest, message }) => ({
+        dest,
+        fileId: (message as SegmentRequest).fileId,
+        segments: (message as SegmentRequest).segments,
+      }));
   }
 
   /** Answers a request from `source` with the right payloads (or `payload` to lie). */
-  answer(source: number, fileId: number, segments: number[], hashes: readonly string[], now = 0,
-    payload: (hash: string) => Uint8Array = payloadOf): void {
-    this.give(source, {
-      type: 'segments', fileId, refused: [],
-      segments: segments.map((segment) => ({ segment, payload: payload(hashes[segment]!) })),
-    }, now);
+  answer(
+    source: number,
+    fileId: number,
+    segments: number[],
+    hashes: readonly string[],
+    now = 0,
+    payload: (hash: string) => Uint8Array = payloadOf,
+  ): void {
+    this.give(
+      source,
+      {
+        type: 'segments',
+        fileId,
+        refused: [],
+        segments: segments.map((segment) => ({ segment, payload: payload(hashes[segment]!) })),
+      },
+      now,
+    );
   }
 }
 
@@ -112,12 +140,18 @@ export class UploadHarness {
   readonly upload: Upload;
 
   constructor({ rank = 1, size = 6, files, behaviour }: UploadHarnessOptions) {
-    this.store = SegmentStore.create(files.map(({ id, hashes }) => ({ id, segmentCount: hashes.length, slotSize: hashAsPayload.slotSize })));
+    this.store = SegmentStore.create(
+      files.map(({ id, hashes }) => ({ id, segmentCount: hashes.length, slotSize: hashAsPayload.slotSize })),
+    );
     for (const { id, hashes, held } of files) {
       for (const segment of held ?? hashes.keys()) this.store.write(id, segment, payloadOf(hashes[segment]!));
     }
     this.upload = new Upload({
-      rank, size, outbox: this.recorder.outbox, store: this.store, ...(behaviour ? { behaviour } : {}),
+      rank,
+      size,
+      outbox: this.recorder.outbox,
+      store: this.store,
+      ...(behaviour ? { behaviour } : {}),
     });
   }
 

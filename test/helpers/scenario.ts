@@ -15,7 +15,14 @@
  */
 import type { ExecutionContext } from 'ava';
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -63,7 +70,7 @@ export async function exclusive<T>(job: () => Promise<T>): Promise<T> {
       continue;
     }
     if (Number.isNaN(owner) && Date.now() - lockCreated() > 5_000) {
-      rmSync(LOCK, { recursive: true, force: true });  // a creator that died before writing its pid
+      rmSync(LOCK, { recursive: true, force: true }); // a creator that died before writing its pid
       continue;
     }
     await sleep(50);
@@ -183,8 +190,10 @@ function firstDifference(got: string, want: string): string {
   const wantLines = want.split('\n');
   const index = wantLines.findIndex((line, i) => line !== gotLines[i]);
   const at = index < 0 ? wantLines.length : index;
-  return `line ${at + 1}: ${JSON.stringify(gotLines[at] ?? '<end of file>')} instead of ` +
-    `${JSON.stringify(wantLines[at] ?? '<end of file>')} (${gotLines.length - 1} lines, expected ${wantLines.length - 1})`;
+  return (
+    `line ${at + 1}: ${JSON.stringify(gotLines[at] ?? '<end of file>')} instead of ` +
+    `${JSON.stringify(wantLines[at] ?? '<end of file>')} (${gotLines.length - 1} lines, expected ${wantLines.length - 1})`
+  );
 }
 
 /** Compares the folder after a run with what the scenario expects. */
@@ -250,11 +259,16 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
 
 /** runScenario, then asserts that nothing was wrong (the message shows the job's output). */
 export async function assertScenario(
-  t: ExecutionContext, scenario: Scenario, options: ScenarioOptions = {},
+  t: ExecutionContext,
+  scenario: Scenario,
+  options: ScenarioOptions = {},
 ): Promise<ScenarioRun> {
   const run = await runScenario(scenario, options);
-  t.deepEqual(run.problems, [], `${scenario.preset} seed ${scenario.seed} np ${scenario.np} in ${run.dir}: ` +
-    `the job ${describeRun(run.result)}`);
+  t.deepEqual(
+    run.problems,
+    [],
+    `${scenario.preset} seed ${scenario.seed} np ${scenario.np} in ${run.dir}: ` + `the job ${describeRun(run.result)}`,
+  );
   return run;
 }
 
@@ -308,7 +322,9 @@ export function loadScenarioDir(folder: string): Scenario {
     const number = /^file(\d+)$/.exec(file.name)?.[1];
     const out = number === undefined ? undefined : join(folder, `out${number}.txt`);
     if (out !== undefined && existsSync(out)) {
-      file.hashes = readFileSync(out, 'utf8').split(/\s+/).filter((word) => word !== '');
+      file.hashes = readFileSync(out, 'utf8')
+        .split(/\s+/)
+        .filter((word) => word !== '');
     }
   }
   return { preset: basename(folder), seed: 0, np: peers.length + 1, files: [...files.values()], peers };

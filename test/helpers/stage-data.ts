@@ -3,7 +3,17 @@
  * byte-exact copy of its source (contents, symlinks, empty files and folders, modes, times).
  */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const PIECE = 16 * 1024;
@@ -20,7 +30,8 @@ export function makeFolderDataset(root: string, options: { bigBytes?: number; sm
   symlinkSync('a/big.bin', join(root, 'link-to-big'));
   if (options.smallFiles) {
     mkdirSync(join(root, 'many'));
-    for (let i = 0; i < options.smallFiles; i++) writeFileSync(join(root, 'many', `f${i}`), randomBytes(1 + (i * 37) % 3000));
+    for (let i = 0; i < options.smallFiles; i++)
+      writeFileSync(join(root, 'many', `f${i}`), randomBytes(1 + ((i * 37) % 3000)));
   }
   utimesSync(join(root, 'a/b/c/deep.txt'), new Date(), new Date(1_600_000_000_000));
   utimesSync(join(root, 'a/b'), new Date(), new Date(1_500_000_000_000));
@@ -47,7 +58,8 @@ export function treeDifferences(source: string, copy: string): string[] {
       if (!sb.isSymbolicLink() || readlinkSync(a) !== readlinkSync(b)) problems.push(`${name}: not the same symlink`);
       return;
     }
-    if ((sa.mode & 0o7777) !== (sb.mode & 0o7777)) problems.push(`${name}: mode ${(sb.mode & 0o7777).toString(8)}, not ${(sa.mode & 0o7777).toString(8)}`);
+    if ((sa.mode & 0o7777) !== (sb.mode & 0o7777))
+      problems.push(`${name}: mode ${(sb.mode & 0o7777).toString(8)}, not ${(sa.mode & 0o7777).toString(8)}`);
     if (Math.abs(sa.mtimeMs - sb.mtimeMs) > 1) problems.push(`${name}: mtime ${sb.mtimeMs}, not ${sa.mtimeMs}`);
     if (sa.isFile()) {
       if (!sb.isFile() || !readFileSync(a).equals(readFileSync(b))) problems.push(`${name}: contents differ`);
@@ -59,7 +71,8 @@ export function treeDifferences(source: string, copy: string): string[] {
     }
     const names = readdirSync(a).sort();
     const copies = readdirSync(b).sort();
-    for (const extra of copies.filter((n) => !names.includes(n))) problems.push(`${join(name, extra)}: not in the source`);
+    for (const extra of copies.filter((n) => !names.includes(n)))
+      problems.push(`${join(name, extra)}: not in the source`);
     for (const child of names) compare(join(a, child), join(b, child), join(name, child));
   };
   compare(source, copy, '.');

@@ -76,11 +76,20 @@ export const COURSE_LIKE: Record<string, () => PeerInput[]> = {
   },
   'two seeds, two leechers on different files': () => {
     const [file1, file2] = [hashes('c3f1', 80), hashes('c3f2', 75)];
-    return [input(1, { file1 }, ['file2']), input(2, { file2 }, ['file1']), input(3, {}, ['file1']), input(4, {}, ['file2'])];
+    return [
+      input(1, { file1 }, ['file2']),
+      input(2, { file2 }, ['file1']),
+      input(3, {}, ['file1']),
+      input(4, {}, ['file2']),
+    ];
   },
   'two owners, four leechers of one file': () => {
     const file1 = hashes('c4f1', 80);
-    return [input(1, { file1 }, []), input(2, { file1 }, []), ...[3, 4, 5, 6].map((rank) => input(rank, {}, ['file1']))];
+    return [
+      input(1, { file1 }, []),
+      input(2, { file1 }, []),
+      ...[3, 4, 5, 6].map((rank) => input(rank, {}, ['file1'])),
+    ];
   },
 };
 

@@ -1,9 +1,13 @@
 import { testFixtureChecks } from '../helpers/checks.js';
 
-testFixtureChecks('environment.ts', [2], [
-  'second-init-is-harmless',
-  'init-skips-absent-fabrics',
-  'library-facts',
-  'finalize-rejects-pending-receives',
-  'calls-after-finalize-throw',
-]);
+testFixtureChecks(
+  'environment.ts',
+  [2],
+  [
+    'second-init-is-harmless',
+    'init-skips-absent-fabrics',
+    'library-facts',
+    'finalize-rejects-pending-receives',
+    'calls-after-finalize-throw',
+  ],
+);

@@ -12,16 +12,40 @@ const cases = [
   { mode: 'throw', np: 3, rank: 1, says: /^rank 1: Error: main threw on purpose$/m },
   { mode: 'reject', np: 3, rank: 2, says: /^rank 2: Error: rejected on purpose$/m },
   { mode: 'uncaught', np: 2, rank: 0, says: /^rank 0: Error: timer threw on purpose$/m },
-  { mode: 'worker-throw', np: 3, rank: 2, says: /^rank 2 \(failing worker\): Error: worker on rank 2 threw on purpose$/m },
-  { mode: 'worker-error', np: 2, rank: 1, says: /^rank 1 \(failing worker\): Error: worker on rank 1 threw on purpose, without runWorker$/m },
+  {
+    mode: 'worker-throw',
+    np: 3,
+    rank: 2,
+    says: /^rank 2 \(failing worker\): Error: worker on rank 2 threw on purpose$/m,
+  },
+  {
+    mode: 'worker-error',
+    np: 2,
+    rank: 1,
+    says: /^rank 1 \(failing worker\): Error: worker on rank 1 threw on purpose, without runWorker$/m,
+  },
 ];
 
 // With describeError, the program's own errors are one line, their exit status, the rank at fault.
 const described = [
   { mode: 'expected', np: 3, rank: 2, code: 5, reporter: 0, line: "rank 0: rank 0's input is bad, found by rank 2" },
-  { mode: 'expected-in-worker', np: 2, rank: 1, code: 5, reporter: 1, line: 'rank 1 (failing worker): worker on rank 1 found bad input' },
+  {
+    mode: 'expected-in-worker',
+    np: 2,
+    rank: 1,
+    code: 5,
+    reporter: 1,
+    line: 'rank 1 (failing worker): worker on rank 1 found bad input',
+  },
   // The library knows no program: an exitCode field alone means nothing to it.
-  { mode: 'exit-code-alone', np: 2, rank: 1, code: 1, reporter: 1, line: "rank 1: Error: rank 0's input is bad, found by rank 1" },
+  {
+    mode: 'exit-code-alone',
+    np: 2,
+    rank: 1,
+    code: 1,
+    reporter: 1,
+    line: "rank 1: Error: rank 0's input is bad, found by rank 1",
+  },
 ];
 
 for (const { mode, np, rank, code, reporter, line } of described) {

@@ -1,9 +1,7 @@
 import { testFixtureChecks } from '../helpers/checks.js';
 
-testFixtureChecks('probe.ts', [1, 3], [
-  'probe-then-recv',
-  'iprobe',
-  'mprobe-reserves-the-message',
-  'improbe-nothing-there',
-  'waitMessage-and-timeout',
-]);
+testFixtureChecks(
+  'probe.ts',
+  [1, 3],
+  ['probe-then-recv', 'iprobe', 'mprobe-reserves-the-message', 'improbe-nothing-there', 'waitMessage-and-timeout'],
+);

@@ -180,7 +180,8 @@ function build(plan: Plan): Scenario {
   const files: ScenarioFile[] = plan.files.map((file, index) => ({
     name: file.name,
     hashes: Array.from({ length: file.segments }, (_, segment) =>
-      applyCase(segmentHash(plan.preset, plan.seed, index, segment), file.hashCase ?? 'lower', segment)),
+      applyCase(segmentHash(plan.preset, plan.seed, index, segment), file.hashCase ?? 'lower', segment),
+    ),
     owners: [...file.owners].sort((a, b) => a - b),
     wanters: [...file.wanters].sort((a, b) => a - b),
   }));
@@ -280,9 +281,12 @@ function course(seed: number): Scenario {
   const names = new Set<string>();
   while (names.size < fileCount) {
     // Mostly the course's own style, sometimes any name up to the cap.
-    const name = random.next() < 0.6
-      ? `file${names.size + 1}`
-      : Array.from({ length: random.int(1, COURSE_CAPS.nameLength) }, () => random.pick([...NAME_CHARACTERS])).join('');
+    const name =
+      random.next() < 0.6
+        ? `file${names.size + 1}`
+        : Array.from({ length: random.int(1, COURSE_CAPS.nameLength) }, () => random.pick([...NAME_CHARACTERS])).join(
+            '',
+          );
     names.add(name);
   }
   const owns = new Map(peers.map((rank) => [rank, 0]));
@@ -321,7 +325,10 @@ function big(seed: number): Scenario {
   const peers = range(1, peerCount);
   const files = range(1, BIG.files).map((i): FilePlan => {
     const owners = random.sample(peers, random.int(1, 2));
-    const wanters = random.sample(peers.filter((rank) => !owners.includes(rank)), random.int(2, 4));
+    const wanters = random.sample(
+      peers.filter((rank) => !owners.includes(rank)),
+      random.int(2, 4),
+    );
     return { name: `file${i}`, segments: BIG.segments, owners, wanters };
   });
   return build({ preset: 'big', seed, peerCount, files, shuffle: random });
@@ -344,9 +351,9 @@ function nasty(seed: number): Scenario {
     { name: 'fișier-ü.txt', segments: 12, owners: [2], wanters: [5] },
     { name: '数据文件', segments: 9, owners: [4], wanters: [3, 6] },
     { name: '📦-box', segments: 5, owners: [3], wanters: [5] },
-    { name: 'cafe\u0301', segments: 3, owners: [1], wanters: [2] },  // a decomposed "é"
-    { name: '007', segments: 2, owners: [2], wanters: [6] },  // looks like a count
-    { name: '0123456789abcdefABCDEF0123456789', segments: 4, owners: [4], wanters: [5] },  // like a hash
+    { name: 'cafe\u0301', segments: 3, owners: [1], wanters: [2] }, // a decomposed "é"
+    { name: '007', segments: 2, owners: [2], wanters: [6] }, // looks like a count
+    { name: '0123456789abcdefABCDEF0123456789', segments: 4, owners: [4], wanters: [5] }, // like a hash
     { name: '-dash', segments: 6, owners: [5], wanters: [3] },
     { name: '.dot', segments: 8, owners: [3], wanters: [6] },
   ];
@@ -380,16 +387,25 @@ function faults(seed: number): Scenario {
 
 /** The scenario of a preset and seed. Pure: the same arguments give the same scenario. */
 export function generateScenario(preset: Preset, seed = 1): Scenario {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new RangeError(`seed ${seed} is not a 32-bit unsigned integer`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+    throw new RangeError(`seed ${seed} is not a 32-bit unsigned integer`);
   switch (preset) {
-    case 'seed10': return seeds(preset, seed, 10);
-    case 'seed14': return seeds(preset, seed, 14);
-    case 'mixed15': return mixed15(seed);
-    case 'course': return course(seed);
-    case 'big': return big(seed);
-    case 'nasty': return nasty(seed);
-    case 'faults': return faults(seed);
-    default: throw new RangeError(`unknown preset ${String(preset)} (presets: ${PRESETS.join(', ')})`);
+    case 'seed10':
+      return seeds(preset, seed, 10);
+    case 'seed14':
+      return seeds(preset, seed, 14);
+    case 'mixed15':
+      return mixed15(seed);
+    case 'course':
+      return course(seed);
+    case 'big':
+      return big(seed);
+    case 'nasty':
+      return nasty(seed);
+    case 'faults':
+      return faults(seed);
+    default:
+      throw new RangeError(`unknown preset ${String(preset)} (presets: ${PRESETS.join(', ')})`);
   }
 }
 
@@ -408,7 +424,13 @@ export interface ExpectedOutput {
 export function expectedOutputs(scenario: Scenario): ExpectedOutput[] {
   const byName = new Map(scenario.files.map((file) => [file.name, file]));
   return scenario.peers.flatMap((peer) =>
-    peer.wanted.map((file) => ({ rank: peer.rank, file, name: `client${peer.rank}_${file}`, hashes: byName.get(file)!.hashes })));
+    peer.wanted.map((file) => ({
+      rank: peer.rank,
+      file,
+      name: `client${peer.rank}_${file}`,
+      hashes: byName.get(file)!.hashes,
+    })),
+  );
 }
 
 /** The content of a client file: the hashes in order, one per line. */
@@ -473,8 +495,10 @@ function cli(argv: string[]): number {
     files: scenario.files,
   };
   writeFileSync(join(dir, 'scenario.json'), JSON.stringify(summary) + '\n');
-  console.log(`wrote ${scenario.peers.length} inputs (${scenario.files.length} files, ` +
-    `${wantedSegments(scenario)} segments to move) to ${dir}; run: mpirun -np ${scenario.np} node dist/main.js`);
+  console.log(
+    `wrote ${scenario.peers.length} inputs (${scenario.files.length} files, ` +
+      `${wantedSegments(scenario)} segments to move) to ${dir}; run: mpirun -np ${scenario.np} node dist/main.js`,
+  );
   return 0;
 }
 
@@ -483,6 +507,10 @@ function usage(message: string): number {
   return 2;
 }
 
-if (process.argv[1] !== undefined && existsSync(process.argv[1]) && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] !== undefined &&
+  existsSync(process.argv[1]) &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   process.exitCode = cli(process.argv.slice(2));
 }

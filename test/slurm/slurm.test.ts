@@ -24,17 +24,19 @@ const SMALL_TEST = fileURLToPath(new URL('../fixtures/course/test1/', import.met
 const JOB_LIMIT_MS = 60_000;
 
 function slurmUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (Slurm\'s daemons)';
+  if (process.getuid?.() !== 0) return "needs root (Slurm's daemons)";
   for (const tool of ['ip', 'nsenter', 'munged', 'slurmctld', 'slurmd', 'sbatch']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `needs ${tool} (apt-get install slurm-wlm munge)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `needs ${tool} (apt-get install slurm-wlm munge)`;
   }
   return undefined;
 }
 
 const unavailable = slurmUnavailable();
-const slurmTest = unavailable === undefined
-  ? test.serial
-  : (title: string) => test.skip(`${title} [skipped: Slurm in a box ${unavailable}]`, () => {});
+const slurmTest =
+  unavailable === undefined
+    ? test.serial
+    : (title: string) => test.skip(`${title} [skipped: Slurm in a box ${unavailable}]`, () => {});
 
 if (unavailable === undefined) {
   test.before(() => {
@@ -54,7 +56,10 @@ if (unavailable === undefined) {
 /** A Slurm client command run against Slurm in a box, with the job's environment. */
 function slurm(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   return execFileSync(SLURM, args, {
-    encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
@@ -73,7 +78,12 @@ interface FinishedJob {
 async function submitExample(dir: string, launcher: string, ntasks: number): Promise<FinishedJob> {
   const id = slurm(['sbatch', '--parsable', `--ntasks=${ntasks}`, EXAMPLE], {
     cwd: dir,
-    env: { LAUNCHER: launcher, MPITORRENT: REPO_ROOT, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
+    env: {
+      LAUNCHER: launcher,
+      MPITORRENT: REPO_ROOT,
+      OMPI_ALLOW_RUN_AS_ROOT: '1',
+      OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1',
+    },
   }).trim();
   const deadline = Date.now() + JOB_LIMIT_MS;
   let fields = '';
@@ -97,45 +107,60 @@ async function submitExample(dir: string, launcher: string, ntasks: number): Pro
 }
 
 for (const launcher of ['srun', 'mpirun']) {
-  slurmTest(`examples/slurm.sbatch with ${launcher}: the batch job completes with exit 0 and every client file matches out<n>.txt`, async (t) => {
-    const scenario = loadScenarioDir(COURSE_TEST);
-    const dir = freshDir(`slurm-${launcher}`);
-    try {
-      for (const peer of scenario.peers) writeFileSync(join(dir, `in${peer.rank}.txt`), peer.text);
-      const job = await submitExample(dir, launcher, scenario.np);
-      const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
-      t.is(job.state, 'COMPLETED', seen);
-      t.is(job.exitCode, '0:0', seen);
-      t.regex(job.output, new RegExp(`^mpitorrent: ${scenario.np} ranks on \\S+, started by ${launcher}$`, 'm'));
-      t.regex(job.output, new RegExp(`^mpitorrent: ${scenario.np - 1} peers, `, 'm'), seen);
-      t.regex(job.output, /^mpitorrent finished with status 0$/m);
-      const problems = checkScenarioOutputs(scenario, dir, {
-        compare: 'diff-w', extraFiles: [`mpitorrent-${job.id}.out`, `stats-${job.id}.json`],
-      });
-      t.deepEqual(problems, [], `${seen}\n--- folder ${readdirSync(dir).join(' ')}`);
-      const stats = JSON.parse(readFileSync(join(dir, `stats-${job.id}.json`), 'utf8')) as { peers: number };
-      t.is(stats.peers, scenario.np - 1);
-    } finally {
-      removeDir(dir);
-    }
-  });
+  slurmTest(
+    `examples/slurm.sbatch with ${launcher}: the batch job completes with exit 0 and every client file matches out<n>.txt`,
+    async (t) => {
+      const scenario = loadScenarioDir(COURSE_TEST);
+      const dir = freshDir(`slurm-${launcher}`);
+      try {
+        for (const peer of scenario.peers) writeFileSync(join(dir, `in${peer.rank}.txt`), peer.text);
+        const job = await submitExample(dir, launcher, scenario.np);
+        const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
+        t.is(job.state, 'COMPLETED', seen);
+        t.is(job.exitCode, '0:0', seen);
+        t.regex(job.output, new RegExp(`^mpitorrent: ${scenario.np} ranks on \\S+, started by ${launcher}$`, 'm'));
+        t.regex(job.output, new RegExp(`^mpitorrent: ${scenario.np - 1} peers, `, 'm'), seen);
+        t.regex(job.output, /^mpitorrent finished with status 0$/m);
+        const problems = checkScenarioOutputs(scenario, dir, {
+          compare: 'diff-w',
+          extraFiles: [`mpitorrent-${job.id}.out`, `stats-${job.id}.json`],
+        });
+        t.deepEqual(problems, [], `${seen}\n--- folder ${readdirSync(dir).join(' ')}`);
+        const stats = JSON.parse(readFileSync(join(dir, `stats-${job.id}.json`), 'utf8')) as { peers: number };
+        t.is(stats.peers, scenario.np - 1);
+      } finally {
+        removeDir(dir);
+      }
+    },
+  );
 
-  slurmTest(`examples/slurm.sbatch with ${launcher}: a bad input fails the batch job with exit status 3 and the rank's message in its output file`, async (t) => {
-    const dir = freshDir(`slurm-bad-${launcher}`);
-    try {
-      for (const name of ['in1.txt', 'in3.txt']) copyFileSync(join(SMALL_TEST, name), join(dir, name));
-      const good = readFileSync(join(SMALL_TEST, 'in2.txt'), 'utf8').split('\n');
-      good[2] = 'not-a-hash';  // line 3: the first segment's hash of the first file
-      writeFileSync(join(dir, 'in2.txt'), good.join('\n'));
-      const job = await submitExample(dir, launcher, 4);
-      const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
-      t.is(job.state, 'FAILED', seen);
-      t.is(job.exitCode, '3:0', seen);
-      t.regex(job.output, /^rank 2: in2\.txt line 3: hash "not-a-hash" of \S+ segment 1 is not 32 hex characters$/m, seen);
-      t.regex(job.output, /^mpitorrent finished with status 3$/m, seen);
-      t.deepEqual(readdirSync(dir).filter((name) => name.startsWith('client')), [], 'no client file was written');
-    } finally {
-      removeDir(dir);
-    }
-  });
+  slurmTest(
+    `examples/slurm.sbatch with ${launcher}: a bad input fails the batch job with exit status 3 and the rank's message in its output file`,
+    async (t) => {
+      const dir = freshDir(`slurm-bad-${launcher}`);
+      try {
+        for (const name of ['in1.txt', 'in3.txt']) copyFileSync(join(SMALL_TEST, name), join(dir, name));
+        const good = readFileSync(join(SMALL_TEST, 'in2.txt'), 'utf8').split('\n');
+        good[2] = 'not-a-hash'; // line 3: the first segment's hash of the first file
+        writeFileSync(join(dir, 'in2.txt'), good.join('\n'));
+        const job = await submitExample(dir, launcher, 4);
+        const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
+        t.is(job.state, 'FAILED', seen);
+        t.is(job.exitCode, '3:0', seen);
+        t.regex(
+          job.output,
+          /^rank 2: in2\.txt line 3: hash "not-a-hash" of \S+ segment 1 is not 32 hex characters$/m,
+          seen,
+        );
+        t.regex(job.output, /^mpitorrent finished with status 3$/m, seen);
+        t.deepEqual(
+          readdirSync(dir).filter((name) => name.startsWith('client')),
+          [],
+          'no client file was written',
+        );
+      } finally {
+        removeDir(dir);
+      }
+    },
+  );
 }

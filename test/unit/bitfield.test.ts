@@ -27,7 +27,11 @@ test('bit i is segment i, most significant bit first, as in BitTorrent', (t) => 
 test('full sets every segment and no padding bit', (t) => {
   for (const size of [0, 1, 5, 8, 13, 64, 81]) {
     const full = Bitfield.full(size);
-    t.deepEqual(members(full), Array.from({ length: size }, (_, i) => i), `size ${size}`);
+    t.deepEqual(
+      members(full),
+      Array.from({ length: size }, (_, i) => i),
+      `size ${size}`,
+    );
     const padding = full.bytes.length * 8 - size;
     if (padding > 0) t.is(full.bytes.at(-1)! & ((1 << padding) - 1), 0, `size ${size}`);
   }
@@ -59,7 +63,10 @@ test('set and clear touch only their own bit', (t) => {
     }
     t.is(bitfield.has(index), model.has(index));
   }
-  t.deepEqual(members(bitfield), [...model].sort((a, b) => a - b));
+  t.deepEqual(
+    members(bitfield),
+    [...model].sort((a, b) => a - b),
+  );
   t.is(bitfield.bytes.at(-1)! & 0b0000_0111, 0, 'padding stays clear');
 });
 

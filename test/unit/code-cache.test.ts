@@ -9,15 +9,22 @@ import test from 'ava';
 import { codeCacheEnabled, runWithCodeCache } from '../../src/launch/code-cache.js';
 import { startTsWorker } from '../mpi/fixtures/lib/ts-worker.js';
 
-interface Outcome { cache: string; exports: unknown; saved: boolean; error?: string }
+interface Outcome {
+  cache: string;
+  exports: unknown;
+  saved: boolean;
+  error?: string;
+}
 
 // Each load in a fresh thread, as each worker of a run is: V8 then really reads the cache.
 async function loadInThread(file: string, enabled = true, cacheFile?: string): Promise<Outcome> {
-  const worker = startTsWorker(new URL('./fixtures/run-with-code-cache.ts', import.meta.url), { workerData: { file, enabled, cacheFile } });
+  const worker = startTsWorker(new URL('./fixtures/run-with-code-cache.ts', import.meta.url), {
+    workerData: { file, enabled, cacheFile },
+  });
   // Listening for the exit from the start: a worker that ends right after posting can have its
   // message delivered during its exit, with 'exit' emitted before a later listener is attached.
   const exited = once(worker, 'exit');
-  const [outcome] = await once(worker, 'message') as [Outcome];
+  const [outcome] = (await once(worker, 'message')) as [Outcome];
   await exited;
   if (outcome.error !== undefined) throw new Error(outcome.error);
   return outcome;
@@ -81,7 +88,10 @@ test('garbage in the cache file is rejected, not run', async (t) => {
   const file = bundle(t, SOURCE);
   await loadInThread(file);
   const cache = readFileSync(`${file}.v8-cache`);
-  for (const garbage of [Buffer.alloc(4096, 7), Buffer.concat([cache.subarray(0, cache.indexOf(10) + 1), Buffer.alloc(4096, 7)])]) {
+  for (const garbage of [
+    Buffer.alloc(4096, 7),
+    Buffer.concat([cache.subarray(0, cache.indexOf(10) + 1), Buffer.alloc(4096, 7)]),
+  ]) {
     writeFileSync(`${file}.v8-cache`, garbage);
     const outcome = await loadInThread(file);
     t.is(outcome.cache, 'rejected');

@@ -10,71 +10,135 @@ const payload = (n: number, length = 32): Uint8Array => Uint8Array.from({ length
 
 /** At least one message of every type, with the edge cases of each field. */
 const SAMPLES: { name: string; message: Message }[] = [
-  { name: 'register', message: {
-    type: 'register', path: 'in1.txt',
-    owned: [
-      { name: 'file1', line: 2, hashes: [hash(1), hash(2)] },
-      { name: 'empty', line: 5, hashes: [] },
-    ],
-    wanted: [{ name: 'file2', line: 7 }],
-  } },
+  {
+    name: 'register',
+    message: {
+      type: 'register',
+      path: 'in1.txt',
+      owned: [
+        { name: 'file1', line: 2, hashes: [hash(1), hash(2)] },
+        { name: 'empty', line: 5, hashes: [] },
+      ],
+      wanted: [{ name: 'file2', line: 7 }],
+    },
+  },
   { name: 'register, nothing owned or wanted', message: { type: 'register', path: '', owned: [], wanted: [] } },
-  { name: 'register, Unicode names', message: {
-    type: 'register', path: 'données/in1.txt',
-    owned: [{ name: 'файл-文件-📁-e\u0301', line: 4_000_000_000, hashes: [hash(0xabc)] }],
-    wanted: [{ name: 'ζ\u0000nul', line: 0 }],
-  } },
-  { name: 'ready', message: {
-    type: 'ready', peerCount: 5,
-    files: [{ id: 0, name: 'file1', segmentCount: 80 }, { id: 3, name: 'é', segmentCount: 0 }],
-  } },
+  {
+    name: 'register, Unicode names',
+    message: {
+      type: 'register',
+      path: 'données/in1.txt',
+      owned: [{ name: 'файл-文件-📁-e\u0301', line: 4_000_000_000, hashes: [hash(0xabc)] }],
+      wanted: [{ name: 'ζ\u0000nul', line: 0 }],
+    },
+  },
+  {
+    name: 'ready',
+    message: {
+      type: 'ready',
+      peerCount: 5,
+      files: [
+        { id: 0, name: 'file1', segmentCount: 80 },
+        { id: 3, name: 'é', segmentCount: 0 },
+      ],
+    },
+  },
   { name: 'cannot-start', message: { type: 'cannot-start', message: 'in3.txt line 4: bad hash — «x»', exitCode: 3 } },
   { name: 'cannot-start, empty message', message: { type: 'cannot-start', message: '', exitCode: 0 } },
   { name: 'ready, no files', message: { type: 'ready', peerCount: 1, files: [] } },
   { name: 'swarm-request with hashes', message: { type: 'swarm-request', fileId: 7, withHashes: true } },
   { name: 'swarm-request without hashes', message: { type: 'swarm-request', fileId: 0xffff_ffff, withHashes: false } },
-  { name: 'swarm, every holder change', message: {
-    type: 'swarm', fileId: 2, hashes: [hash(1), hash(2), hash(3)],
-    holders: [
-      { rank: 1, change: HolderChange.All },
-      { rank: 2, change: HolderChange.Bitfield, bitfield: Uint8Array.of(0b1010_0000) },
-      { rank: 3, change: HolderChange.Added, added: [0, 2] },
-      { rank: 4, change: HolderChange.Removed },
-      { rank: 5, change: HolderChange.Added, added: [] },
-      { rank: 6, change: HolderChange.Bitfield, bitfield: new Uint8Array(0) },
-    ],
-  } },
-  { name: 'swarm with SHA-256-sized, upper-case hashes', message: {
-    type: 'swarm', fileId: 1, hashes: [hash(1).repeat(2), 'ABCDEF0123456789'.repeat(4)], holders: [],
-  } },
+  {
+    name: 'swarm, every holder change',
+    message: {
+      type: 'swarm',
+      fileId: 2,
+      hashes: [hash(1), hash(2), hash(3)],
+      holders: [
+        { rank: 1, change: HolderChange.All },
+        { rank: 2, change: HolderChange.Bitfield, bitfield: Uint8Array.of(0b1010_0000) },
+        { rank: 3, change: HolderChange.Added, added: [0, 2] },
+        { rank: 4, change: HolderChange.Removed },
+        { rank: 5, change: HolderChange.Added, added: [] },
+        { rank: 6, change: HolderChange.Bitfield, bitfield: new Uint8Array(0) },
+      ],
+    },
+  },
+  {
+    name: 'swarm with SHA-256-sized, upper-case hashes',
+    message: {
+      type: 'swarm',
+      fileId: 1,
+      hashes: [hash(1).repeat(2), 'ABCDEF0123456789'.repeat(4)],
+      holders: [],
+    },
+  },
   { name: 'swarm without hashes or holders', message: { type: 'swarm', fileId: 0, hashes: null, holders: [] } },
   { name: 'swarm with an empty hash list', message: { type: 'swarm', fileId: 0, hashes: [], holders: [] } },
-  { name: 'update', message: { type: 'update', fileId: 1, segments: [9, 3, 0xffff_ffff], complete: false, wantSwarm: true } },
-  { name: 'update, complete and empty', message: { type: 'update', fileId: 1, segments: [], complete: true, wantSwarm: false } },
+  {
+    name: 'update',
+    message: { type: 'update', fileId: 1, segments: [9, 3, 0xffff_ffff], complete: false, wantSwarm: true },
+  },
+  {
+    name: 'update, complete and empty',
+    message: { type: 'update', fileId: 1, segments: [], complete: true, wantSwarm: false },
+  },
   { name: 'bad-segment', message: { type: 'bad-segment', fileId: 4, segment: 17, sender: 3 } },
-  { name: 'downloads-done', message: {
-    type: 'downloads-done',
-    downloadsBySource: [{ rank: 1, count: 10 }, { rank: 4, count: 0xffff_ffff }],
-    badBySource: [{ rank: 2, count: 3 }],
-    messagesSent: 42,
-  } },
-  { name: 'downloads-done, empty lists', message: { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 1 } },
+  {
+    name: 'downloads-done',
+    message: {
+      type: 'downloads-done',
+      downloadsBySource: [
+        { rank: 1, count: 10 },
+        { rank: 4, count: 0xffff_ffff },
+      ],
+      badBySource: [{ rank: 2, count: 3 }],
+      messagesSent: 42,
+    },
+  },
+  {
+    name: 'downloads-done, empty lists',
+    message: { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 1 },
+  },
   { name: 'segment-request', message: { type: 'segment-request', fileId: 3, segments: [5, 1, 2] } },
   { name: 'segment-request, empty', message: { type: 'segment-request', fileId: 3, segments: [] } },
-  { name: 'segments', message: {
-    type: 'segments', fileId: 1,
-    segments: [{ segment: 0, payload: payload(0) }, { segment: 9, payload: new Uint8Array(0) }],
-    refused: [4, 5],
-  } },
-  { name: 'segments, nothing sent, nothing refused', message: { type: 'segments', fileId: 1, segments: [], refused: [] } },
+  {
+    name: 'segments',
+    message: {
+      type: 'segments',
+      fileId: 1,
+      segments: [
+        { segment: 0, payload: payload(0) },
+        { segment: 9, payload: new Uint8Array(0) },
+      ],
+      refused: [4, 5],
+    },
+  },
+  {
+    name: 'segments, nothing sent, nothing refused',
+    message: { type: 'segments', fileId: 1, segments: [], refused: [] },
+  },
   { name: 'stop', message: { type: 'stop' } },
-  { name: 'upload-stats', message: { type: 'upload-stats', servedTo: [{ rank: 2, count: 8 }], refused: 1, messagesSent: 9 } },
+  {
+    name: 'upload-stats',
+    message: { type: 'upload-stats', servedTo: [{ rank: 2, count: 8 }], refused: 1, messagesSent: 9 },
+  },
   { name: 'upload-stats, empty', message: { type: 'upload-stats', servedTo: [], refused: 0, messagesSent: 0 } },
 ];
 
 const ALL_TYPES = [
-  'register', 'cannot-start', 'ready', 'swarm-request', 'swarm', 'update', 'bad-segment', 'downloads-done',
-  'segment-request', 'segments', 'stop', 'upload-stats',
+  'register',
+  'cannot-start',
+  'ready',
+  'swarm-request',
+  'swarm',
+  'update',
+  'bad-segment',
+  'downloads-done',
+  'segment-request',
+  'segments',
+  'stop',
+  'upload-stats',
 ] as const satisfies readonly MessageType[];
 // Fails to compile when a message type is added to messages.ts but not to the list above.
 const everyTypeListed: Exclude<MessageType, (typeof ALL_TYPES)[number]> extends never ? true : never = true;
@@ -107,20 +171,29 @@ test('round trip of large lists', (t) => {
     { type: 'segment-request', fileId: 1, segments },
     { type: 'update', fileId: 1, segments, complete: true, wantSwarm: false },
     {
-      type: 'segments', fileId: 2,
+      type: 'segments',
+      fileId: 2,
       segments: Array.from({ length: 2000 }, (_, i) => ({ segment: i, payload: payload(i, i % 64) })),
       refused: segments.slice(0, 5000),
     },
     {
-      type: 'swarm', fileId: 3,
+      type: 'swarm',
+      fileId: 3,
       hashes: Array.from({ length: 20_000 }, (_, i) => hash(i)),
-      holders: Array.from({ length: 1000 }, (_, i) => i % 2 === 0
-        ? { rank: i + 1, change: HolderChange.Bitfield, bitfield: payload(i, 2500) }
-        : { rank: i + 1, change: HolderChange.Added, added: segments.slice(i, i + 50) }),
+      holders: Array.from({ length: 1000 }, (_, i) =>
+        i % 2 === 0
+          ? { rank: i + 1, change: HolderChange.Bitfield, bitfield: payload(i, 2500) }
+          : { rank: i + 1, change: HolderChange.Added, added: segments.slice(i, i + 50) },
+      ),
     },
     {
-      type: 'register', path: 'in9.txt',
-      owned: Array.from({ length: 300 }, (_, i) => ({ name: `f${i}`, line: i, hashes: Array.from({ length: 30 }, (_, j) => hash(i * 30 + j)) })),
+      type: 'register',
+      path: 'in9.txt',
+      owned: Array.from({ length: 300 }, (_, i) => ({
+        name: `f${i}`,
+        line: i,
+        hashes: Array.from({ length: 30 }, (_, j) => hash(i * 30 + j)),
+      })),
       wanted: Array.from({ length: 300 }, (_, i) => ({ name: `w${i}`, line: i })),
     },
   ];
@@ -128,7 +201,12 @@ test('round trip of large lists', (t) => {
 });
 
 test('decodes a message that sits inside a larger buffer', (t) => {
-  const message: Message = { type: 'segments', fileId: 5, segments: [{ segment: 2, payload: payload(2) }], refused: [1] };
+  const message: Message = {
+    type: 'segments',
+    fileId: 5,
+    segments: [{ segment: 2, payload: payload(2) }],
+    refused: [1],
+  };
   const bytes = encode(message);
   const buffer = new Uint8Array(bytes.length + 13).fill(0xee);
   buffer.set(bytes, 7);
@@ -144,8 +222,15 @@ test('decoded payloads are views into the message, not copies (every receive has
 });
 
 test('a segments message encoded with room for its payloads is the same bytes as encode gives', (t) => {
-  const segments = [{ segment: 3, payload: payload(1) }, { segment: 9, payload: new Uint8Array([7, 8, 9]) }];
-  const { data, payloads } = encodeSegmentsWithRoom(5, segments.map(({ segment, payload: p }) => ({ segment, length: p.length })), [1, 2]);
+  const segments = [
+    { segment: 3, payload: payload(1) },
+    { segment: 9, payload: new Uint8Array([7, 8, 9]) },
+  ];
+  const { data, payloads } = encodeSegmentsWithRoom(
+    5,
+    segments.map(({ segment, payload: p }) => ({ segment, length: p.length })),
+    [1, 2],
+  );
   segments.forEach(({ payload: p }, i) => payloads[i]!.set(p));
   t.deepEqual(data, encode({ type: 'segments', fileId: 5, segments, refused: [1, 2] }));
 });
@@ -160,15 +245,24 @@ test('rejects an empty message', (t) => {
 });
 
 test('rejects unknown type codes', (t) => {
-  for (const code of [0, 13, 99, 255]) rejects(t, Uint8Array.of(code, 0, 0, 0, 0), new RegExp(`^unknown message type ${code}$`));
+  for (const code of [0, 13, 99, 255])
+    rejects(t, Uint8Array.of(code, 0, 0, 0, 0), new RegExp(`^unknown message type ${code}$`));
 });
 
 for (const { name, message } of SAMPLES) {
   test(`rejects every truncation: ${name}`, (t) => {
     const bytes = encode(message);
     for (let length = 0; length < bytes.length; length++) {
-      const error = t.throws(() => decode(bytes.slice(0, length)), { instanceOf: ProtocolError }, `prefix of ${length} bytes`);
-      t.regex(error?.message ?? '', length === 0 ? /^empty message$/ : /^message truncated: /, `prefix of ${length} bytes`);
+      const error = t.throws(
+        () => decode(bytes.slice(0, length)),
+        { instanceOf: ProtocolError },
+        `prefix of ${length} bytes`,
+      );
+      t.regex(
+        error?.message ?? '',
+        length === 0 ? /^empty message$/ : /^message truncated: /,
+        `prefix of ${length} bytes`,
+      );
     }
   });
 
@@ -191,18 +285,39 @@ test('rejects counts too large for the bytes left, before allocating', (t) => {
   const huge = 0xffff_ffff;
   const cases: [string, Uint8Array, RegExp][] = [
     ['u32 list', new WireWriter().u8(8).u32(0).u32(huge).finish(), /4294967295 segments cannot fit in 0 bytes/],
-    ['u32 list, one too many', new WireWriter().u8(8).u32(0).u32(3).u32(1).u32(2).finish(), /3 segments cannot fit in 8 bytes/],
+    [
+      'u32 list, one too many',
+      new WireWriter().u8(8).u32(0).u32(3).u32(1).u32(2).finish(),
+      /3 segments cannot fit in 8 bytes/,
+    ],
     ['list of holders', new WireWriter().u8(4).u32(0).u8(0).u32(huge).finish(), /4294967295 holders cannot fit/],
-    ['list of files', new WireWriter().u8(2).u32(1).u32(huge).u32(0).finish(), /4294967295 files cannot fit in 4 bytes/],
-    ['list of hashes', new WireWriter().u8(4).u32(0).u8(1).u32(0x4000_0000).u32(32).finish(),
-      /^message truncated: 1073741824 hashes of 32 bytes cannot fit in 0 bytes$/],
-    ['list of hashes, width huge', new WireWriter().u8(4).u32(0).u8(1).u32(2).u32(huge).finish(),
-      /^message truncated: 2 hashes of 4294967295 bytes cannot fit in 0 bytes$/],
+    [
+      'list of files',
+      new WireWriter().u8(2).u32(1).u32(huge).u32(0).finish(),
+      /4294967295 files cannot fit in 4 bytes/,
+    ],
+    [
+      'list of hashes',
+      new WireWriter().u8(4).u32(0).u8(1).u32(0x4000_0000).u32(32).finish(),
+      /^message truncated: 1073741824 hashes of 32 bytes cannot fit in 0 bytes$/,
+    ],
+    [
+      'list of hashes, width huge',
+      new WireWriter().u8(4).u32(0).u8(1).u32(2).u32(huge).finish(),
+      /^message truncated: 2 hashes of 4294967295 bytes cannot fit in 0 bytes$/,
+    ],
     ['rank counts', new WireWriter().u8(7).u32(huge).finish(), /downloads by source cannot fit/],
-    ['payload length', new WireWriter().u8(9).u32(0).u32(1).u32(0).u32(huge).finish(), /payload needs 4294967295 bytes/],
+    [
+      'payload length',
+      new WireWriter().u8(9).u32(0).u32(1).u32(0).u32(huge).finish(),
+      /payload needs 4294967295 bytes/,
+    ],
     ['string length', new WireWriter().u8(1).u32(huge).finish(), /path needs 4294967295 bytes/],
-    ['bitfield length', new WireWriter().u8(4).u32(0).u8(0).u32(1).u32(1).u8(HolderChange.Bitfield).u32(huge).finish(),
-      /bitfield needs 4294967295 bytes/],
+    [
+      'bitfield length',
+      new WireWriter().u8(4).u32(0).u8(0).u32(1).u32(1).u8(HolderChange.Bitfield).u32(huge).finish(),
+      /bitfield needs 4294967295 bytes/,
+    ],
   ];
   for (const [what, bytes, message] of cases) {
     const before = process.memoryUsage().arrayBuffers;
@@ -231,14 +346,17 @@ test('rejects hashes that are not ASCII, or of width 0', (t) => {
   // A swarm: file 0, with hashes, then no holders.
   const swarm = (count: number, width: number, bytes: Uint8Array): Uint8Array =>
     Uint8Array.from([...new WireWriter().u8(4).u32(0).u8(1).u32(count).u32(width).finish(), ...bytes, 0, 0, 0, 0]);
-  rejects(t, swarm(1, 2, Uint8Array.of(0xc3, 0xa9)), /^hashes are not ASCII$/);  // "é", valid UTF-8
+  rejects(t, swarm(1, 2, Uint8Array.of(0xc3, 0xa9)), /^hashes are not ASCII$/); // "é", valid UTF-8
   rejects(t, swarm(2, 1, Uint8Array.of(0x61, 0xff)), /^hashes are not valid UTF-8$/);
   rejects(t, swarm(5, 0, new Uint8Array(0)), /^5 hashes of width 0$/);
 });
 
 test('encodes only ASCII hashes of one length', (t) => {
   const swarm = (hashes: string[]): Message => ({ type: 'swarm', fileId: 0, hashes, holders: [] });
-  t.throws(() => encode(swarm([hash(1), hash(2).slice(1)])), { instanceOf: RangeError, message: /strings of 32 and 31 characters/ });
+  t.throws(() => encode(swarm([hash(1), hash(2).slice(1)])), {
+    instanceOf: RangeError,
+    message: /strings of 32 and 31 characters/,
+  });
   t.throws(() => encode(swarm(['é'.repeat(32)])), { instanceOf: RangeError, message: /not ASCII/ });
   t.throws(() => encode(swarm(['', ''])), { instanceOf: RangeError, message: /empty strings/ });
 });

@@ -23,20 +23,30 @@ function started(t: ExecutionContext, segments: number, holders: HolderUpdate[],
   const list = hashes(`download-${segments}`, segments);
   const h = new DownloadHarness({ files: [{ id: 0, name: 'file1', segmentCount: segments }], options, seed });
   h.download.start(0);
-  t.deepEqual(h.take(), [{ dest: 0, tag: Tag.Tracker, message: { type: 'swarm-request', fileId: 0, withHashes: true } }]);
+  t.deepEqual(h.take(), [
+    { dest: 0, tag: Tag.Tracker, message: { type: 'swarm-request', fileId: 0, withHashes: true } },
+  ]);
   h.give(0, { type: 'swarm', fileId: 0, hashes: list, holders });
   return { h, list };
 }
 
 test('asks the tracker for each wanted file, with hashes, and nothing more until it answers', (t) => {
-  const h = new DownloadHarness({ files: [{ id: 3, name: 'a', segmentCount: 10 }, { id: 1, name: 'b', segmentCount: 4 }] });
+  const h = new DownloadHarness({
+    files: [
+      { id: 3, name: 'a', segmentCount: 10 },
+      { id: 1, name: 'b', segmentCount: 4 },
+    ],
+  });
   h.download.start(0);
   h.download.tick(0);
   h.download.tick(60_000);
-  t.deepEqual(h.take().map((item) => item.message), [
-    { type: 'swarm-request', fileId: 3, withHashes: true },
-    { type: 'swarm-request', fileId: 1, withHashes: true },
-  ]);
+  t.deepEqual(
+    h.take().map((item) => item.message),
+    [
+      { type: 'swarm-request', fileId: 3, withHashes: true },
+      { type: 'swarm-request', fileId: 1, withHashes: true },
+    ],
+  );
   t.false(h.download.done);
 });
 
@@ -44,20 +54,26 @@ test('a peer that wants nothing is done at once, and says so', (t) => {
   const h = new DownloadHarness({ files: [] });
   h.download.start(0);
   t.true(h.download.done);
-  t.deepEqual(h.take(), [{
-    dest: 0, tag: Tag.Tracker,
-    message: { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 1 },
-  }]);
+  t.deepEqual(h.take(), [
+    {
+      dest: 0,
+      tag: Tag.Tracker,
+      message: { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 1 },
+    },
+  ]);
   t.is(h.download.tick(0), Infinity);
 });
 
 test('a file with no segments is written empty as soon as its swarm comes', (t) => {
   const { h } = started(t, 0, [all(2)]);
   t.deepEqual(h.outputs, new Map([['file1', []]]));
-  t.deepEqual(h.take().map((item) => item.message), [
-    { type: 'update', fileId: 0, segments: [], complete: true, wantSwarm: false },
-    { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 3 },
-  ]);
+  t.deepEqual(
+    h.take().map((item) => item.message),
+    [
+      { type: 'update', fileId: 0, segments: [], complete: true, wantSwarm: false },
+      { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 3 },
+    ],
+  );
   t.true(h.download.done);
 });
 
@@ -71,7 +87,13 @@ test('rarest first: a segment only one holder has is asked for first', (t) => {
 test('rarest first all along: segments are asked for from the rarest to the most common', (t) => {
   for (let seed = 1; seed <= 10; seed++) {
     // Segments 8..11 have one holder, 4..7 two, 0..3 three.
-    const { h, list } = started(t, 12, [all(2), added(3, range(0, 8)), added(4, range(0, 4))], { window: 1, batch: 1 }, seed);
+    const { h, list } = started(
+      t,
+      12,
+      [all(2), added(3, range(0, 8)), added(4, range(0, 4))],
+      { window: 1, batch: 1 },
+      seed,
+    );
     const order: number[] = [];
     for (;;) {
       const asked = requests(h.take());
@@ -80,9 +102,21 @@ test('rarest first all along: segments are asked for from the rarest to the most
       order.push(...asked[0]!.segments);
       h.answer(asked[0]!.dest, 0, asked[0]!.segments, list);
     }
-    t.deepEqual(order.slice(0, 4).sort((a, b) => a - b), [8, 9, 10, 11], `seed ${seed}`);
-    t.deepEqual(order.slice(4, 8).sort((a, b) => a - b), [4, 5, 6, 7], `seed ${seed}`);
-    t.deepEqual(order.slice(8).sort((a, b) => a - b), [0, 1, 2, 3], `seed ${seed}`);
+    t.deepEqual(
+      order.slice(0, 4).sort((a, b) => a - b),
+      [8, 9, 10, 11],
+      `seed ${seed}`,
+    );
+    t.deepEqual(
+      order.slice(4, 8).sort((a, b) => a - b),
+      [4, 5, 6, 7],
+      `seed ${seed}`,
+    );
+    t.deepEqual(
+      order.slice(8).sort((a, b) => a - b),
+      [0, 1, 2, 3],
+      `seed ${seed}`,
+    );
     t.deepEqual(h.outputs.get('file1'), list);
   }
 });
@@ -93,9 +127,15 @@ test('keeps `window` segments in flight, in full requests of `batch`, spread ove
   const segmentsOf = (list: { segments: number[] }[]): number[] => list.flatMap((request) => request.segments);
   t.is(segmentsOf(outstanding).length, 32);
   t.is(new Set(segmentsOf(outstanding)).size, 32, 'no segment asked twice');
-  t.true(outstanding.every((request) => request.segments.length === 8), 'full requests');
+  t.true(
+    outstanding.every((request) => request.segments.length === 8),
+    'full requests',
+  );
   const perHolder = [2, 3, 4].map((rank) => outstanding.filter((request) => request.dest === rank).length);
-  t.true(Math.max(...perHolder) - Math.min(...perHolder) <= 1, `least busy first, in requests: ${perHolder.join(', ')}`);
+  t.true(
+    Math.max(...perHolder) - Math.min(...perHolder) <= 1,
+    `least busy first, in requests: ${perHolder.join(', ')}`,
+  );
 
   const asked = new Set(segmentsOf(outstanding));
   let held = 0;
@@ -117,7 +157,10 @@ test('keeps `window` segments in flight, in full requests of `batch`, spread ove
 
 test('batches: segments for one holder go out in as few requests as the batch size allows', (t) => {
   const { h } = started(t, 20, [all(2)], { window: 20, batch: 8 });
-  t.deepEqual(requests(h.take()).map((request) => request.segments.length), [8, 8, 4]);
+  t.deepEqual(
+    requests(h.take()).map((request) => request.segments.length),
+    [8, 8, 4],
+  );
 });
 
 test('reports every `reportEvery` segments, and at completion; writes the file once', (t) => {
@@ -130,10 +173,19 @@ test('reports every `reportEvery` segments, and at completion; writes the file o
     for (const update of ofType(h.take(), 'update')) updates.push({ ...update, after: i + 1 });
   });
   // The second report does not ask for a swarm: the first one's is still on its way.
-  t.deepEqual(updates.map(({ segments, complete, wantSwarm, after }) => [segments.length, complete, wantSwarm, after]), [
-    [10, false, true, 10], [10, false, false, 20], [5, true, false, 25],
-  ]);
-  t.deepEqual(updates.flatMap(({ segments }) => segments).sort((a, b) => a - b), range(0, 25), 'every segment reported once');
+  t.deepEqual(
+    updates.map(({ segments, complete, wantSwarm, after }) => [segments.length, complete, wantSwarm, after]),
+    [
+      [10, false, true, 10],
+      [10, false, false, 20],
+      [5, true, false, 25],
+    ],
+  );
+  t.deepEqual(
+    updates.flatMap(({ segments }) => segments).sort((a, b) => a - b),
+    range(0, 25),
+    'every segment reported once',
+  );
   t.deepEqual(h.outputs, new Map([['file1', list]]));
 
   // The peer ends only once the swarm it asked for came.
@@ -141,7 +193,14 @@ test('reports every `reportEvery` segments, and at completion; writes the file o
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
   t.true(h.download.done);
   const done = ofType(h.take(), 'downloads-done');
-  t.deepEqual(done, [{ type: 'downloads-done', downloadsBySource: [{ rank: 2, count: 25 }], badBySource: [], messagesSent: h.recorder.all.length }]);
+  t.deepEqual(done, [
+    {
+      type: 'downloads-done',
+      downloadsBySource: [{ rank: 2, count: 25 }],
+      badBySource: [],
+      messagesSent: h.recorder.all.length,
+    },
+  ]);
 });
 
 test('with batches, each report carries at least `reportEvery` segments, and fewer than one batch more', (t) => {
@@ -153,13 +212,17 @@ test('with batches, each report carries at least `reportEvery` segments, and few
     h.answer(first!.dest, 0, first!.segments, list);
     const sent = h.take();
     for (const update of ofType(sent, 'update')) {
-      if (!update.complete) t.true(update.segments.length >= 10 && update.segments.length < 18, `${update.segments.length} segments`);
+      if (!update.complete)
+        t.true(update.segments.length >= 10 && update.segments.length < 18, `${update.segments.length} segments`);
       reported.push(...update.segments);
       if (!update.complete) h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
     }
     outstanding = [...rest, ...requests(sent), ...requests(h.take())];
   }
-  t.deepEqual(reported.sort((a, b) => a - b), range(0, 100));
+  t.deepEqual(
+    reported.sort((a, b) => a - b),
+    range(0, 100),
+  );
   t.true(h.download.done);
 });
 
@@ -180,11 +243,19 @@ test('a segment refused by its only holder: asks the tracker again, takes a new 
   const { h, list } = started(t, 3, [all(2)], { stallTimeoutMs: 1000 });
   const [request] = requests(h.take());
   t.deepEqual([request!.dest, [...request!.segments].sort()], [2, [0, 1, 2]]);
-  h.give(2, { type: 'segments', fileId: 0, segments: [0, 2].map((segment) => ({ segment, payload: payloadOf(list[segment]!) })), refused: [1] });
+  h.give(2, {
+    type: 'segments',
+    fileId: 0,
+    segments: [0, 2].map((segment) => ({ segment, payload: payloadOf(list[segment]!) })),
+    refused: [1],
+  });
   t.deepEqual(requests(h.take()), []);
   const next = h.download.tick(10);
   t.true(next > 10 && next <= 1010, 'it wants to be woken up before the stall deadline');
-  t.deepEqual(h.take().map((item) => item.message), [{ type: 'swarm-request', fileId: 0, withHashes: false }]);
+  t.deepEqual(
+    h.take().map((item) => item.message),
+    [{ type: 'swarm-request', fileId: 0, withHashes: false }],
+  );
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [all(3)] }, 20);
   t.deepEqual(requests(h.take()), [{ dest: 3, fileId: 0, segments: [1] }]);
   h.answer(3, 0, [1], list, 30);
@@ -220,7 +291,12 @@ test('bad data is reported to the tracker naming its sender, and asked for again
 
 test('after `strikeLimit` bad payloads a holder is never asked again for that file', (t) => {
   // Rank 2 lies and is the only holder of 4..7 (the rarest, asked first); rank 3 holds 0..3.
-  const { h, list } = started(t, 8, [all(2), added(3, range(0, 4))], { window: 1, batch: 1, strikeLimit: 3, stallTimeoutMs: 1000 });
+  const { h, list } = started(t, 8, [all(2), added(3, range(0, 4))], {
+    window: 1,
+    batch: 1,
+    strikeLimit: 3,
+    stallTimeoutMs: 1000,
+  });
   const askedOf = new Map<number, number[]>();
   const bad: number[] = [];
   for (;;) {
@@ -364,7 +440,10 @@ test('segments not asked of their sender are rejected as ProtocolError', (t) => 
     t.regex(error?.message ?? '', pattern);
   };
   const answer = (segments: number[]): Message => ({
-    type: 'segments', fileId: 0, refused: [], segments: segments.map((segment) => ({ segment, payload: payloadOf(list[segment]!) })),
+    type: 'segments',
+    fileId: 0,
+    refused: [],
+    segments: segments.map((segment) => ({ segment, payload: payloadOf(list[segment]!) })),
   });
   rejects(3, answer([asked!.segments[0]!]), /sent segment \d+ of file1, which was not asked of it/);
   rejects(2, answer([notAsked]), new RegExp(`sent segment ${notAsked} of file1, which was not asked of it`));
@@ -429,13 +508,21 @@ test('swarms that make no sense are rejected', (t) => {
     t.throws(() => h.give(source, message), { instanceOf: ProtocolError, message: text });
   }
   const { h } = started(t, 10, [all(2)]);
-  t.throws(() => h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] }), {
-    instanceOf: ProtocolError, message: 'a swarm of file1 that was not asked for',
-  }, 'the tracker answers requests and updates only');
+  t.throws(
+    () => h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] }),
+    {
+      instanceOf: ProtocolError,
+      message: 'a swarm of file1 that was not asked for',
+    },
+    'the tracker answers requests and updates only',
+  );
 });
 
 test('files take turns: every wanted file makes progress at once', (t) => {
-  const files = [{ id: 0, name: 'a', segmentCount: 30 }, { id: 1, name: 'b', segmentCount: 30 }];
+  const files = [
+    { id: 0, name: 'a', segmentCount: 30 },
+    { id: 1, name: 'b', segmentCount: 30 },
+  ];
   const h = new DownloadHarness({ files, options: { window: 10, batch: 1 } });
   h.download.start(0);
   h.take();
@@ -447,7 +534,10 @@ test('files take turns: every wanted file makes progress at once', (t) => {
   h2.give(0, { type: 'swarm', fileId: 1, hashes: hashes('b', 30), holders: [all(2)] });
   h2.give(0, { type: 'swarm', fileId: 0, hashes: hashes('a', 30), holders: [all(2)] });
   const before = requests(h2.take());
-  t.true(before.every((request) => request.fileId === 1), 'file b filled the window first');
+  t.true(
+    before.every((request) => request.fileId === 1),
+    'file b filled the window first',
+  );
   // As answers come, the freed room alternates between the files.
   for (const request of before.slice(0, 4)) h2.answer(2, 1, request.segments, hashes('b', 30));
   const after = requests(h2.take()).map((request) => request.fileId);
@@ -455,13 +545,31 @@ test('files take turns: every wanted file makes progress at once', (t) => {
 });
 
 test('requests carry the asked segments exactly, with no duplicates across requests', (t) => {
-  const { h } = started(t, 64, [all(2), added(3, range(0, 64).filter((i) => i % 2 === 0))], { window: 64, batch: 5 });
+  const { h } = started(
+    t,
+    64,
+    [
+      all(2),
+      added(
+        3,
+        range(0, 64).filter((i) => i % 2 === 0),
+      ),
+    ],
+    { window: 64, batch: 5 },
+  );
   const asked = requests(h.take());
   const segments = asked.flatMap((request) => request.segments);
-  t.deepEqual([...segments].sort((a, b) => a - b), range(0, 64));
+  t.deepEqual(
+    [...segments].sort((a, b) => a - b),
+    range(0, 64),
+  );
   for (const request of asked) {
     t.true(request.segments.length <= 5);
-    if (request.dest === 3) t.true(request.segments.every((segment) => segment % 2 === 0), 'only what the holder has');
+    if (request.dest === 3)
+      t.true(
+        request.segments.every((segment) => segment % 2 === 0),
+        'only what the holder has',
+      );
   }
   t.true(asked.every((request) => request.fileId === 0));
 });
@@ -491,7 +599,10 @@ test('over a network: unsolicited segments show up in the rejections, and the do
   // Rank 2: sends a segment before anyone asked, then answers each request twice.
   const rogue = network.outbox(2);
   const answer = (segments: number[]): Message => ({
-    type: 'segments', fileId: 0, refused: [], segments: segments.map((segment) => ({ segment, payload: payloadOf(list[segment]!) })),
+    type: 'segments',
+    fileId: 0,
+    refused: [],
+    segments: segments.map((segment) => ({ segment, payload: payloadOf(list[segment]!) })),
   });
   let answers = 0;
   network.attach(2, Tag.Upload, {
@@ -509,9 +620,14 @@ test('over a network: unsolicited segments show up in the rejections, and the do
   });
   const outputs = new Map<string, readonly string[]>();
   const download = new Download({
-    rank: 1, outbox: network.outbox(1), random: seededRandom(1), files: [{ id: 0, name: 'file1', segmentCount: 20 }],
-    store: SegmentStore.create([{ id: 0, segmentCount: 20, slotSize: 32 }]), payloads: hashAsPayload,
-    writeOutput: (name, written) => outputs.set(name, written), options: { ...DEFAULT_DOWNLOAD_OPTIONS, window: 8, batch: 4 },
+    rank: 1,
+    outbox: network.outbox(1),
+    random: seededRandom(1),
+    files: [{ id: 0, name: 'file1', segmentCount: 20 }],
+    store: SegmentStore.create([{ id: 0, segmentCount: 20, slotSize: 32 }]),
+    payloads: hashAsPayload,
+    writeOutput: (name, written) => outputs.set(name, written),
+    options: { ...DEFAULT_DOWNLOAD_OPTIONS, window: 8, batch: 4 },
   });
   network.attach(1, Tag.Download, download);
   network.run();

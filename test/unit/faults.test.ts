@@ -48,7 +48,10 @@ test('every malformed message is rejected by the decoder or names something that
     try {
       const message = decode(bytes);
       // The well-formed ones carry ids out of range: every role rejects them (tested in its own tests).
-      t.true(JSON.stringify(message).includes('2147483647') || JSON.stringify(message).includes('4294967280'), JSON.stringify(message));
+      t.true(
+        JSON.stringify(message).includes('2147483647') || JSON.stringify(message).includes('4294967280'),
+        JSON.stringify(message),
+      );
     } catch (error) {
       t.true(error instanceof ProtocolError);
       undecodable++;

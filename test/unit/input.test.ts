@@ -59,7 +59,11 @@ test('reads an official input (fixture copied from test3/in1.txt)', (t) => {
 });
 
 test('reads an official input with nothing owned and no final newline (test3/in3.txt)', (t) => {
-  t.deepEqual(readInput(FIXTURES, 3), { path: join(FIXTURES, 'in3.txt'), owned: [], wanted: [{ name: 'file1', line: 3 }] });
+  t.deepEqual(readInput(FIXTURES, 3), {
+    path: join(FIXTURES, 'in3.txt'),
+    owned: [],
+    wanted: [{ name: 'file1', line: 3 }],
+  });
 });
 
 // What each official input holds: owned [name, segments, first hash, last hash], then wanted.
@@ -147,7 +151,11 @@ const OFFICIAL_INPUTS: Record<string, { owned: Owned[]; wanted: string[] }> = {
       expected.wanted,
       file,
     );
-    for (const f of input.owned) t.true(f.hashes.every((h) => /^[0-9a-f]{32}$/.test(h)), file);
+    for (const f of input.owned)
+      t.true(
+        f.hashes.every((h) => /^[0-9a-f]{32}$/.test(h)),
+        file,
+      );
   }
 });
 
@@ -185,7 +193,10 @@ test('tolerates CRLF, a missing final newline, trailing spaces, tabs and a byte 
 
 test("words split as C's isspace() splits them, each on the line an editor shows it on", (t) => {
   const words = tokenize(' a\r\nb\rc\n\nd\fe\v\tf  g\r\n\r\rh\u00a0i ');
-  t.deepEqual(words.map(({ text, line }) => `${text}@${line}`), ['a@1', 'b@2', 'c@3', 'd@5', 'e@5', 'f@5', 'g@5', 'h\u00a0i@8']);
+  t.deepEqual(
+    words.map(({ text, line }) => `${text}@${line}`),
+    ['a@1', 'b@2', 'c@3', 'd@5', 'e@5', 'f@5', 'g@5', 'h\u00a0i@8'],
+  );
   t.deepEqual(tokenize(''), []);
   t.deepEqual(tokenize(' \n\t'), []);
 });
@@ -194,7 +205,10 @@ test('reads words, not lines: blank lines, split headers and everything on one l
   const blank = parseInput(`\n\n1\n\nfile1\n\n  2\n${hash(1)}\n\n${hash(2)}\n\n0\n\n\n`, 'in1.txt');
   t.deepEqual(summary(blank), { owned: [{ name: 'file1', segments: 2, line: 5 }], wanted: [] });
   const oneLine = parseInput(`1 file1 2 ${hash(1)} ${hash(2)} 1 file2`, 'in1.txt');
-  t.deepEqual(summary(oneLine), { owned: [{ name: 'file1', segments: 2, line: 1 }], wanted: [{ name: 'file2', line: 1 }] });
+  t.deepEqual(summary(oneLine), {
+    owned: [{ name: 'file1', segments: 2, line: 1 }],
+    wanted: [{ name: 'file2', line: 1 }],
+  });
 });
 
 test('keeps hashes exactly as written, case included; counts may have leading zeros', (t) => {
@@ -290,7 +304,12 @@ test('counts too large for what the file holds', (t) => {
     'in3.txt line 5: number of segments of 1 "f3" is not a non-negative integer (is the number of owned files on line 1 too large?)',
     5,
   );
-  rejects(t, '0\n1000000\nfile1\n', 'in3.txt line 3: unexpected end of file: expected 1000000 wanted files, found 1', 3);
+  rejects(
+    t,
+    '0\n1000000\nfile1\n',
+    'in3.txt line 3: unexpected end of file: expected 1000000 wanted files, found 1',
+    3,
+  );
 });
 
 test('a count too small shows up where the next hash is read as a name', (t) => {
@@ -311,13 +330,23 @@ test('unexpected end of file says what was expected', (t) => {
     'in3.txt line 39: unexpected end of file: expected 100 hashes of file1, found 37',
     39,
   );
-  rejects(t, `1\nfile1 1\n${hash(1)}\n\n`, 'in3.txt line 3: unexpected end of file: expected the number of wanted files', 3);
+  rejects(
+    t,
+    `1\nfile1 1\n${hash(1)}\n\n`,
+    'in3.txt line 3: unexpected end of file: expected the number of wanted files',
+    3,
+  );
   rejects(t, '0\n3\na\nb\n', 'in3.txt line 4: unexpected end of file: expected 3 wanted files, found 2', 4);
   rejects(t, '0\n1\n', 'in3.txt line 2: unexpected end of file: expected 1 wanted file, found 0', 2);
 });
 
 test('hashes that are not 32 hex characters', (t) => {
-  rejects(t, `1\nfile1 2\n${hash(1)}\nabc\n0\n`, 'in3.txt line 4: hash "abc" of file1 segment 2 is not 32 hex characters', 4);
+  rejects(
+    t,
+    `1\nfile1 2\n${hash(1)}\nabc\n0\n`,
+    'in3.txt line 4: hash "abc" of file1 segment 2 is not 32 hex characters',
+    4,
+  );
   rejects(
     t,
     `1\nfile1 1\n${hash(1)}0\n0\n`,

@@ -36,14 +36,21 @@ function interleaving(seed: number): [number, number][] {
   return sink.got;
 }
 
-test('each sender\'s messages arrive in order; senders interleave by seed', (t) => {
+test("each sender's messages arrive in order; senders interleave by seed", (t) => {
   const got = interleaving(1);
   for (const rank of [1, 2, 3]) {
-    t.deepEqual(got.filter(([source]) => source === rank).map(([, n]) => n), Array.from({ length: 20 }, (_, i) => i));
+    t.deepEqual(
+      got.filter(([source]) => source === rank).map(([, n]) => n),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   }
   t.deepEqual(interleaving(1), got, 'the same seed, the same order');
   t.notDeepEqual(interleaving(2), got, 'another seed, another order');
-  t.notDeepEqual(got.map(([source]) => source), [...got.map(([source]) => source)].sort(), 'interleaved, not one sender after another');
+  t.notDeepEqual(
+    got.map(([source]) => source),
+    [...got.map(([source]) => source)].sort(),
+    'interleaved, not one sender after another',
+  );
 });
 
 test('time moves to the next deadline when nothing is in flight', (t) => {
@@ -65,7 +72,10 @@ test('time moves to the next deadline when nothing is in flight', (t) => {
   network.run();
   t.is(network.now, 250);
   t.true(ticks.includes(100) && ticks.includes(250));
-  t.true(ticks.every((now, i) => i === 0 || now >= ticks[i - 1]!), 'time never goes back');
+  t.true(
+    ticks.every((now, i) => i === 0 || now >= ticks[i - 1]!),
+    'time never goes back',
+  );
 });
 
 test('a role waiting with no message and no deadline is a deadlock, named', (t) => {
@@ -94,8 +104,16 @@ test('messages never received are reported per rank and tag', (t) => {
   network.outbox(1).send(0, Tag.Tracker, numbered(2));
   network.outbox(1).send(2, Tag.Upload, { type: 'stop' });
   network.run();
-  t.deepEqual(network.undelivered(), new Map([['0:1', 1], ['2:4', 1]]));
-  t.throws(() => network.outbox(1).send(3, Tag.Upload, { type: 'stop' }), { message: 'rank 1 sent to rank 3, which does not exist' });
+  t.deepEqual(
+    network.undelivered(),
+    new Map([
+      ['0:1', 1],
+      ['2:4', 1],
+    ]),
+  );
+  t.throws(() => network.outbox(1).send(3, Tag.Upload, { type: 'stop' }), {
+    message: 'rank 1 sent to rank 3, which does not exist',
+  });
 });
 
 test('an outbox counts what it sends', (t) => {
@@ -113,8 +131,18 @@ test('deliver: bad bytes and protocol errors go to the handler; any other error 
   deliver(sink, 4, new Uint8Array(0), 0, onMalformed);
   deliver(sink, 5, encode({ type: 'stop' }), 0, onMalformed);
   deliver(sink, 6, encode(numbered(3)), 0, onMalformed);
-  t.deepEqual(rejected, [[4, 'empty message'], [5, 'unexpected stop']]);
+  t.deepEqual(rejected, [
+    [4, 'empty message'],
+    [5, 'unexpected stop'],
+  ]);
   t.deepEqual(sink.got, [[6, 3]]);
-  const broken: Role = { start() {}, tick: () => Infinity, done: false, handle() { throw new TypeError('bug'); } };
+  const broken: Role = {
+    start() {},
+    tick: () => Infinity,
+    done: false,
+    handle() {
+      throw new TypeError('bug');
+    },
+  };
   t.throws(() => deliver(broken, 1, encode({ type: 'stop' }), 0, onMalformed), { instanceOf: TypeError });
 });

@@ -44,7 +44,7 @@ test('writes big files whole', (t) => {
 
 test('a name as long as the file system allows (255 bytes with client<R>_)', (t) => {
   const dir = freshDir();
-  const name = 'é'.repeat(100) + 'x'.repeat(47);  // 247 bytes in UTF-8
+  const name = 'é'.repeat(100) + 'x'.repeat(47); // 247 bytes in UTF-8
   t.is(Buffer.byteLength(outputFileName(3, name)), 255);
   writeOutputFile(dir, 3, name, [hash(1)]);
   t.deepEqual(readdirSync(dir), [outputFileName(3, name)]);
@@ -124,7 +124,7 @@ test('refuses names that would leave the folder or carry control characters', (t
   t.deepEqual(readdirSync(root), ['out']);
 });
 
-(existsSync(OFFICIAL) ? test : test.skip)('what it writes matches the course checker\'s expected output', (t) => {
+(existsSync(OFFICIAL) ? test : test.skip)("what it writes matches the course checker's expected output", (t) => {
   // test1: peer 3 wants file1, owned by peer 1; the checker compares with out1.txt (diff -w).
   const owner = readInput(join(OFFICIAL, 'test1'), 1);
   const dir = freshDir();

@@ -56,7 +56,10 @@ test('random among equals: the same seed gives the same picks, and every equal i
   t.deepEqual(picks(5), picks(5));
   t.notDeepEqual(picks(5), picks(6));
   const seen = new Set(picks(5));
-  t.deepEqual([...seen].sort((a, b) => a - b), equals);
+  t.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    equals,
+  );
   // Roughly even: each of 5 equals gets 40 of 200 picks on average.
   for (const segment of equals) {
     const count = picks(5).filter((pick) => pick === segment).length;

@@ -29,14 +29,14 @@ test('the swarm writes stats labelled with the format and its version', (t) => {
   t.deepEqual(Object.keys(stats).slice(0, 2), ['format', 'version'], 'the label comes first');
 });
 
-test('a swarm run\'s stats are read as a swarm run, with no stage part', (t) => {
+test("a swarm run's stats are read as a swarm run, with no stage part", (t) => {
   const stats = readStats(swarmStats());
   t.is(stats.version, 1);
   t.is(stats.course!.peers, 3);
   t.is(stats.stage, undefined);
 });
 
-test('a stage run\'s stats are read as a stage run, with no swarm part', (t) => {
+test("a stage run's stats are read as a stage run, with no swarm part", (t) => {
   const stats = readStats(stageStatsFixture({ lowerBoundSeconds: 3 }));
   t.is(stats.course, undefined);
   t.is(stats.stage!.nodes.length, 6);
@@ -56,11 +56,17 @@ test('what is not a stats file is named as such', (t) => {
   t.is(problem([1, 2]), 'not a stats file (not a JSON object)');
   t.is(problem('text'), 'not a stats file (not a JSON object)');
   t.is(problem({ name: 'mpitorrent', version: '0.1.0' }), 'not a stats file (no "format": "mpitorrent-stats")');
-  t.is(problem({ ...swarmStats(), format: 'chrome-trace' }), 'not a stats file (format "chrome-trace", not "mpitorrent-stats")');
+  t.is(
+    problem({ ...swarmStats(), format: 'chrome-trace' }),
+    'not a stats file (format "chrome-trace", not "mpitorrent-stats")',
+  );
 });
 
 test('a version this mpitorrent does not know is refused, naming both versions', (t) => {
-  t.is(problem({ ...swarmStats(), version: 2 }), 'stats version 2 is not known to this mpitorrent (it reads version 1)');
+  t.is(
+    problem({ ...swarmStats(), version: 2 }),
+    'stats version 2 is not known to this mpitorrent (it reads version 1)',
+  );
 });
 
 test('a damaged stats file says which field is wrong', (t) => {
@@ -69,9 +75,12 @@ test('a damaged stats file says which field is wrong', (t) => {
   peers[1] = { ...peers[1], uploadsTo: 'many' };
   t.regex(problem(stats), /^not a valid stats file: peerStats\[1\]\.uploadsTo: /);
   const { fileStats: _files, ...partial } = swarmStats();
-  t.is(problem(partial), 'not a valid stats file: a swarm run\'s stats without fileStats');
+  t.is(problem(partial), "not a valid stats file: a swarm run's stats without fileStats");
   const stage = stageStatsFixture();
   (stage.stage as { nodes: unknown[] }).nodes = [];
   t.regex(problem(stage), /^not a valid stats file: stage\.nodes: /);
-  t.is(problem({ format: STATS_FORMAT, version: 1 }), 'not a valid stats file: neither a swarm run (peerStats, fileStats, ...) nor a stage run (stage)');
+  t.is(
+    problem({ format: STATS_FORMAT, version: 1 }),
+    'not a valid stats file: neither a swarm run (peerStats, fileStats, ...) nor a stage run (stage)',
+  );
 });

@@ -2,7 +2,13 @@
 import test from 'ava';
 
 import {
-  badData, formatBytes, headline, loadSpread, stageProgress, timeline, transferMatrix,
+  badData,
+  formatBytes,
+  headline,
+  loadSpread,
+  stageProgress,
+  timeline,
+  transferMatrix,
 } from '../../src/report/shape.js';
 import { readStats, type ReportStats } from '../../src/report/stats-format.js';
 import { collectStats } from '../../src/tracker/stats.js';
@@ -21,7 +27,11 @@ function courseStats(name: string, seed = 3): NonNullable<ReportStats['course']>
 function liarStats(): NonNullable<ReportStats['course']> {
   const file1 = hashes('report-liar', 60);
   const inputs = [input(1, { file1 }, []), input(2, { file1 }, []), input(3, {}, ['file1']), input(4, {}, ['file1'])];
-  const corrupting = { payload: (stored: Uint8Array) => stored.map((byte) => byte ^ 1), delayMs: () => 0, served: () => {} };
+  const corrupting = {
+    payload: (stored: Uint8Array) => stored.map((byte) => byte ^ 1),
+    delayMs: () => 0,
+    served: () => {},
+  };
   const run = runSwarm(inputs, { seed: 2, behaviours: new Map([[2, corrupting]]) });
   return readStats(JSON.parse(JSON.stringify(collectStats(run.tracker, 2)))).course!;
 }
@@ -33,10 +43,21 @@ for (const name of Object.keys(COURSE_LIKE)) {
     t.is(cells.length, stats.peers ** 2);
     t.is(new Set(cells.map((cell) => `${cell.from}->${cell.to}`)).size, cells.length, 'no pair twice');
     for (const peer of stats.peerStats) {
-      t.is(sum(cells.filter((cell) => cell.from === peer.rank).map((cell) => cell.sent)), peer.uploads, `row ${peer.rank}`);
-      t.is(sum(cells.filter((cell) => cell.to === peer.rank).map((cell) => cell.received)), peer.downloads, `column ${peer.rank}`);
+      t.is(
+        sum(cells.filter((cell) => cell.from === peer.rank).map((cell) => cell.sent)),
+        peer.uploads,
+        `row ${peer.rank}`,
+      );
+      t.is(
+        sum(cells.filter((cell) => cell.to === peer.rank).map((cell) => cell.received)),
+        peer.downloads,
+        `column ${peer.rank}`,
+      );
     }
-    t.true(cells.filter((cell) => cell.from === cell.to).every((cell) => cell.sent === 0), 'nobody sends to itself');
+    t.true(
+      cells.filter((cell) => cell.from === cell.to).every((cell) => cell.sent === 0),
+      'nobody sends to itself',
+    );
   });
 
   test(`the timeline has one completion per peer and file it wanted, none after the makespan: ${name}`, (t) => {
@@ -45,7 +66,11 @@ for (const name of Object.keys(COURSE_LIKE)) {
     const { completions, makespan, ranks } = timeline(stats);
     const wanted = inputs.flatMap((peer, i) => peer.wanted.map((file) => `${i + 1} ${file.name}`)).sort();
     t.deepEqual(completions.map((c) => `${c.rank} ${c.file}`).sort(), wanted);
-    t.deepEqual(ranks, inputs.map((_, i) => i + 1), 'every peer has a row');
+    t.deepEqual(
+      ranks,
+      inputs.map((_, i) => i + 1),
+      'every peer has a row',
+    );
     t.is(makespan, Math.max(...stats.peerStats.map((peer) => peer.doneAt), ...completions.map((c) => c.seconds)));
     t.true(completions.every((c) => c.seconds <= makespan));
   });
@@ -53,7 +78,10 @@ for (const name of Object.keys(COURSE_LIKE)) {
   test(`uploads per peer: one bar per peer, the mean the stats' mean: ${name}`, (t) => {
     const stats = courseStats(name);
     const spread = loadSpread(stats);
-    t.deepEqual(spread.bars, stats.peerStats.map((peer) => ({ rank: peer.rank, uploads: peer.uploads })));
+    t.deepEqual(
+      spread.bars,
+      stats.peerStats.map((peer) => ({ rank: peer.rank, uploads: peer.uploads })),
+    );
     t.is(spread.mean, stats.uploadsPerPeer.mean);
   });
 
@@ -67,20 +95,28 @@ test('a corrupting peer: its bad segments by receiver add up to the bad segments
   const bad = badData(stats)!;
   t.truthy(bad);
   t.true(bad.segments.length > 0);
-  t.true(bad.segments.every((entry) => entry.from === 2 && [3, 4].includes(entry.to)), JSON.stringify(bad.segments));
+  t.true(
+    bad.segments.every((entry) => entry.from === 2 && [3, 4].includes(entry.to)),
+    JSON.stringify(bad.segments),
+  );
   t.is(sum(bad.segments.map((entry) => entry.segments)), stats.badSegments);
   t.deepEqual(bad.blame, [{ file: 'file1', rank: 2, reports: stats.fileStats[0]!.badReports['2']!, distrusted: true }]);
 });
 
 test('the headline says peers, files, segments, seconds and the upload spread as the stats do', (t) => {
   const stats = courseStats('three peers, three files');
-  const items = new Map(headline({ version: 1, course: stats, stage: undefined }).map((item) => [item.label, item.value]));
+  const items = new Map(
+    headline({ version: 1, course: stats, stage: undefined }).map((item) => [item.label, item.value]),
+  );
   t.is(items.get('peers'), String(stats.peers));
   t.is(items.get('files'), String(stats.files));
   t.is(items.get('segments'), String(stats.segments));
   t.is(items.get('segments moved'), String(stats.segmentsMoved));
   t.is(items.get('seconds in all'), stats.seconds.toFixed(3));
-  t.is(items.get('uploads per peer'), `min ${stats.uploadsPerPeer.min}, mean ${stats.uploadsPerPeer.mean.toFixed(1)}, max ${stats.uploadsPerPeer.max}`);
+  t.is(
+    items.get('uploads per peer'),
+    `min ${stats.uploadsPerPeer.min}, mean ${stats.uploadsPerPeer.mean.toFixed(1)}, max ${stats.uploadsPerPeer.max}`,
+  );
   t.false(items.has('nodes'), 'no stage numbers for a swarm run');
 });
 

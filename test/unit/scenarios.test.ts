@@ -9,8 +9,16 @@ import { join } from 'node:path';
 import { parseInput } from '../../src/io/input.js';
 import { checkScenarioOutputs, freshDir, ownLines, removeDir } from '../helpers/scenario.js';
 import {
-  COURSE_CAPS, expectedOutputs, generateScenario, outputText, PRESETS, renderInput, validateScenario,
-  wantedSegments, writeInputs, type Scenario,
+  COURSE_CAPS,
+  expectedOutputs,
+  generateScenario,
+  outputText,
+  PRESETS,
+  renderInput,
+  validateScenario,
+  wantedSegments,
+  writeInputs,
+  type Scenario,
 } from '../scenarios/generate.js';
 
 test('every preset is valid, and the same seed gives the same scenario', (t) => {
@@ -29,14 +37,22 @@ test('every preset is valid, and the same seed gives the same scenario', (t) => 
   }
 });
 
-test('every input parses (with the project\'s parser) into what the scenario says', (t) => {
+test("every input parses (with the project's parser) into what the scenario says", (t) => {
   for (const preset of PRESETS) {
     const scenario = generateScenario(preset, 1);
     const byName = new Map(scenario.files.map((file) => [file.name, file]));
     for (const peer of scenario.peers) {
       const input = parseInput(peer.text, `in${peer.rank}.txt`);
-      t.deepEqual(input.owned.map((file) => file.name), peer.owned, `${preset} rank ${peer.rank}`);
-      t.deepEqual(input.wanted.map((file) => file.name), peer.wanted, `${preset} rank ${peer.rank}`);
+      t.deepEqual(
+        input.owned.map((file) => file.name),
+        peer.owned,
+        `${preset} rank ${peer.rank}`,
+      );
+      t.deepEqual(
+        input.wanted.map((file) => file.name),
+        peer.wanted,
+        `${preset} rank ${peer.rank}`,
+      );
       for (const owned of input.owned) t.deepEqual(owned.hashes, byName.get(owned.name)!.hashes);
       for (const name of peer.owned) t.true(byName.get(name)!.owners.includes(peer.rank));
       for (const name of peer.wanted) t.true(byName.get(name)!.wanters.includes(peer.rank));
@@ -47,25 +63,38 @@ test('every input parses (with the project\'s parser) into what the scenario say
 test('preset shapes', (t) => {
   const seed10 = generateScenario('seed10', 1);
   t.is(seed10.np, 12);
-  t.deepEqual(seed10.files.map((file) => [file.hashes.length, file.owners, file.wanters.length]), [
-    [100, [1], 10], [100, [1], 10], [100, [1], 10],
-  ]);
+  t.deepEqual(
+    seed10.files.map((file) => [file.hashes.length, file.owners, file.wanters.length]),
+    [
+      [100, [1], 10],
+      [100, [1], 10],
+      [100, [1], 10],
+    ],
+  );
   t.is(generateScenario('seed14', 1).np, 16);
   t.true(generateScenario('seed14', 1).files.every((file) => file.wanters.length === 14));
 
   const mixed = generateScenario('mixed15', 1);
   t.is(mixed.np, 16);
   t.is(mixed.files.length, 6);
-  t.true(mixed.files.some((file) => file.owners.length > 1), 'some files have several owners');
-  t.true(mixed.peers.some((peer) => peer.owned.length > 0 && peer.wanted.length > 0), 'some peers own and want');
+  t.true(
+    mixed.files.some((file) => file.owners.length > 1),
+    'some files have several owners',
+  );
+  t.true(
+    mixed.peers.some((peer) => peer.owned.length > 0 && peer.wanted.length > 0),
+    'some peers own and want',
+  );
 
   const big = generateScenario('big', 1);
   t.is(big.np, 30);
   t.is(big.files.length, 40);
-  t.true(big.files.every((file) => file.hashes.length === 2000 && file.wanters.length >= 2 && file.wanters.length <= 4));
+  t.true(
+    big.files.every((file) => file.hashes.length === 2000 && file.wanters.length >= 2 && file.wanters.length <= 4),
+  );
 });
 
-test('course scenarios stay within the course\'s caps', (t) => {
+test("course scenarios stay within the course's caps", (t) => {
   for (let seed = 0; seed < 200; seed++) {
     const scenario = generateScenario('course', seed);
     t.true(scenario.np >= 3 && scenario.np <= COURSE_CAPS.maxNp, `np ${scenario.np}`);
@@ -83,20 +112,46 @@ test('course scenarios stay within the course\'s caps', (t) => {
 test('nasty is as awkward as promised', (t) => {
   const scenario = generateScenario('nasty', 1);
   const texts = scenario.peers.map((peer) => peer.text);
-  t.true(texts.some((text) => text.includes('\r\n')), 'CRLF');
-  t.true(texts.some((text) => !/[\r\n]$/.test(text)), 'no final newline');
-  t.true(texts.some((text) => text.includes('\t')), 'tabs');
-  t.true(texts.some((text) => /\n[ \t]*\r?\n/.test(text)), 'blank lines');
+  t.true(
+    texts.some((text) => text.includes('\r\n')),
+    'CRLF',
+  );
+  t.true(
+    texts.some((text) => !/[\r\n]$/.test(text)),
+    'no final newline',
+  );
+  t.true(
+    texts.some((text) => text.includes('\t')),
+    'tabs',
+  );
+  t.true(
+    texts.some((text) => /\n[ \t]*\r?\n/.test(text)),
+    'blank lines',
+  );
   const names = scenario.files.map((file) => file.name);
-  t.true(names.some((name) => name.length >= 200), 'a long name');
-  // eslint-disable-next-line no-control-regex -- beyond ASCII: the range starts at NUL on purpose
-  t.true(names.some((name) => /[^\x00-\x7f]/.test(name)), 'a Unicode name');
+  t.true(
+    names.some((name) => name.length >= 200),
+    'a long name',
+  );
+  t.true(
+    // eslint-disable-next-line no-control-regex -- beyond ASCII: the range starts at NUL on purpose
+    names.some((name) => /[^\x00-\x7f]/.test(name)),
+    'a Unicode name',
+  );
   const sizes = scenario.files.map((file) => file.hashes.length);
   t.true(sizes.includes(0) && sizes.includes(1), 'files of 0 and 1 segments');
-  t.true(scenario.peers.some((peer) => peer.wanted.length === 0), 'a peer wanting nothing');
-  t.true(scenario.peers.some((peer) => peer.owned.length === 0), 'a peer owning nothing');
-  t.true(scenario.files.some((file) =>
-    file.wanters.length === 1 && file.owners.length === scenario.peers.length - 1), 'a file owned by every other peer');
+  t.true(
+    scenario.peers.some((peer) => peer.wanted.length === 0),
+    'a peer wanting nothing',
+  );
+  t.true(
+    scenario.peers.some((peer) => peer.owned.length === 0),
+    'a peer owning nothing',
+  );
+  t.true(
+    scenario.files.some((file) => file.wanters.length === 1 && file.owners.length === scenario.peers.length - 1),
+    'a file owned by every other peer',
+  );
   const hashes = scenario.files.flatMap((file) => file.hashes);
   t.true(hashes.some((hash) => /[A-F]/.test(hash)) && hashes.some((hash) => /[a-f]/.test(hash)), 'both cases');
 });
@@ -104,8 +159,10 @@ test('nasty is as awkward as promised', (t) => {
 test('renderInput layouts', (t) => {
   const owned = [{ name: 'f', hashes: ['a'.repeat(32)] }];
   t.is(renderInput(owned, ['g']), `1\nf 1\n${'a'.repeat(32)}\n1\ng\n`);
-  t.is(renderInput(owned, ['g'], { eol: '\r\n', finalNewline: false, separator: '\t' }),
-    `1\r\nf\t1\r\n${'a'.repeat(32)}\r\n1\r\ng`);
+  t.is(
+    renderInput(owned, ['g'], { eol: '\r\n', finalNewline: false, separator: '\t' }),
+    `1\r\nf\t1\r\n${'a'.repeat(32)}\r\n1\r\ng`,
+  );
   t.is(renderInput([], []), '0\n0\n');
 });
 
@@ -119,7 +176,7 @@ test('the checker accepts a right result and names every kind of wrong one', (t)
   for (const output of outputs) writeFileSync(join(dir, output.name), outputText(output.hashes));
   t.deepEqual(checkScenarioOutputs(scenario, dir), []);
 
-  const [first, second] = outputs as [typeof outputs[0], typeof outputs[0]];
+  const [first, second] = outputs as [(typeof outputs)[0], (typeof outputs)[0]];
   writeFileSync(join(dir, `.${first.name}.123.abc.tmp`), '');
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'sub', 'stray'), '');
@@ -128,15 +185,23 @@ test('the checker accepts a right result and names every kind of wrong one', (t)
   writeFileSync(join(dir, 'in1.txt'), scenario.peers[0]!.text + ' ');
   const problems = checkScenarioOutputs(scenario, dir);
   t.true(problems.includes('in1.txt was changed'), problems.join('\n'));
-  t.true(problems.some((p) => p.startsWith(`${first.name} differs: line 1:`)), problems.join('\n'));
-  t.true(problems.some((p) => p.startsWith(`${second.name} differs:`)), 'a missing final newline is a difference');
+  t.true(
+    problems.some((p) => p.startsWith(`${first.name} differs: line 1:`)),
+    problems.join('\n'),
+  );
+  t.true(
+    problems.some((p) => p.startsWith(`${second.name} differs:`)),
+    'a missing final newline is a difference',
+  );
   t.true(problems.includes(`unexpected file ${JSON.stringify(`.${first.name}.123.abc.tmp`)}`), problems.join('\n'));
   t.true(problems.includes('unexpected file "sub/stray"'), problems.join('\n'));
-  t.false(checkScenarioOutputs(scenario, dir, { compare: 'diff-w' }).some((p) => p.startsWith(`${second.name}`)),
-    'diff -w ignores a missing final newline');
+  t.false(
+    checkScenarioOutputs(scenario, dir, { compare: 'diff-w' }).some((p) => p.startsWith(`${second.name}`)),
+    'diff -w ignores a missing final newline',
+  );
 });
 
-test('ownLines drops mpirun\'s banners and notices only', (t) => {
+test("ownLines drops mpirun's banners and notices only", (t) => {
   const stderr = [
     'rank 3: in3.txt line 5: wants ghost, which no peer owns',
     '-'.repeat(74),

@@ -15,7 +15,10 @@ class ScriptedTransport implements Transport {
   readonly waits: number[] = [];
   readonly tags: number[] = [];
   flushes = 0;
-  constructor(private readonly script: (Packet | undefined)[], private readonly clock: { now: number }) {}
+  constructor(
+    private readonly script: (Packet | undefined)[],
+    private readonly clock: { now: number },
+  ) {}
   send(): void {}
   receive(tag: number, timeoutMs: number): Packet | undefined {
     this.tags.push(tag);
@@ -31,7 +34,10 @@ class ScriptedTransport implements Transport {
 
 class Recording implements Role {
   readonly events: string[] = [];
-  constructor(private readonly deadlines: (now: number) => number, private readonly endAfter: number) {}
+  constructor(
+    private readonly deadlines: (now: number) => number,
+    private readonly endAfter: number,
+  ) {}
   #handled = 0;
   start(now: number): void {
     this.events.push(`start ${now}`);
@@ -55,39 +61,70 @@ const swarmRequest: Message = { type: 'swarm-request', fileId: 0, withHashes: fa
 
 test('serves until done: waits no longer than the next deadline, and flushes at the end', (t) => {
   const clock = { now: 0 };
-  const transport = new ScriptedTransport([undefined, packet(2, swarmRequest), undefined, packet(2, swarmRequest)], clock);
+  const transport = new ScriptedTransport(
+    [undefined, packet(2, swarmRequest), undefined, packet(2, swarmRequest)],
+    clock,
+  );
   const role = new Recording((now) => now + 40, 2);
-  serve(role, transport, Tag.Tracker, () => t.fail('nothing malformed'), () => clock.now);
+  serve(
+    role,
+    transport,
+    Tag.Tracker,
+    () => t.fail('nothing malformed'),
+    () => clock.now,
+  );
   t.deepEqual(transport.waits, [40, 40, 40, 40]);
   t.true(transport.tags.every((tag) => tag === Tag.Tracker));
-  t.deepEqual(role.events, [
-    'start 0', 'tick 0', 'tick 40', 'swarm-request from 2', 'tick 40', 'tick 80', 'swarm-request from 2',
-  ], 'no tick once done');
+  t.deepEqual(
+    role.events,
+    ['start 0', 'tick 0', 'tick 40', 'swarm-request from 2', 'tick 40', 'tick 80', 'swarm-request from 2'],
+    'no tick once done',
+  );
   t.is(transport.flushes, 1);
 });
 
 test('with no deadline, it still looks up at least every second', (t) => {
   const clock = { now: 0 };
   const transport = new ScriptedTransport([undefined, undefined, packet(2, swarmRequest)], clock);
-  serve(new Recording(() => Infinity, 1), transport, Tag.Upload, () => {}, () => clock.now);
+  serve(
+    new Recording(() => Infinity, 1),
+    transport,
+    Tag.Upload,
+    () => {},
+    () => clock.now,
+  );
   t.deepEqual(transport.waits, [1000, 1000, 1000]);
 });
 
 test('a deadline already past means just look, not wait', (t) => {
   const clock = { now: 500 };
   const transport = new ScriptedTransport([packet(1, swarmRequest)], clock);
-  serve(new Recording(() => 100, 1), transport, Tag.Download, () => {}, () => clock.now);
+  serve(
+    new Recording(() => 100, 1),
+    transport,
+    Tag.Download,
+    () => {},
+    () => clock.now,
+  );
   t.deepEqual(transport.waits, [0]);
 });
 
 test('malformed and senseless messages are handed to onMalformed with their sender, and serving goes on', (t) => {
   const clock = { now: 0 };
   const rejected: [number, string][] = [];
-  const transport = new ScriptedTransport([
-    { source: 2, data: new Uint8Array([0xee]) },
-    packet(1, { type: 'stop' }),
-    packet(2, swarmRequest),
-  ], clock);
-  serve(new Recording(() => Infinity, 1), transport, Tag.Tracker, (source, reason) => rejected.push([source, reason.message]), () => clock.now);
-  t.deepEqual(rejected, [[2, 'unknown message type 238'], [1, 'no stop here']]);
+  const transport = new ScriptedTransport(
+    [{ source: 2, data: new Uint8Array([0xee]) }, packet(1, { type: 'stop' }), packet(2, swarmRequest)],
+    clock,
+  );
+  serve(
+    new Recording(() => Infinity, 1),
+    transport,
+    Tag.Tracker,
+    (source, reason) => rejected.push([source, reason.message]),
+    () => clock.now,
+  );
+  t.deepEqual(rejected, [
+    [2, 'unknown message type 238'],
+    [1, 'no stop here'],
+  ]);
 });

@@ -22,8 +22,24 @@ test('SOURCE, DEST and the defaults', (t) => {
 });
 
 test('stage options and the swarm options shared with the course mode, in any order', (t) => {
-  const options = run('--seeders', '3', 'S', '--piece-size=1M', 'D', '--fault-corrupt', '2:0.5', '--stats', 'x.json',
-    '--progress', 'lines', '--window-bytes', '8M', '--quiet', '--request-timeout', '500');
+  const options = run(
+    '--seeders',
+    '3',
+    'S',
+    '--piece-size=1M',
+    'D',
+    '--fault-corrupt',
+    '2:0.5',
+    '--stats',
+    'x.json',
+    '--progress',
+    'lines',
+    '--window-bytes',
+    '8M',
+    '--quiet',
+    '--request-timeout',
+    '500',
+  );
   t.is(options.seeders, 3);
   t.is(options.pieceSize, 1024 * 1024);
   t.is(options.windowBytes, 8 * 1024 * 1024);
@@ -52,7 +68,8 @@ test('bad command lines are usage errors, said in one line', (t) => {
     [['a', 'b', '--input-dir', 'x'], /--input-dir is an option of the course mode/],
     [['a', 'b', '--no-such'], /no-such/],
   ];
-  for (const [argv, message] of bad) t.throws(() => parseStageCommand(argv), { instanceOf: UsageError, message }, argv.join(' '));
+  for (const [argv, message] of bad)
+    t.throws(() => parseStageCommand(argv), { instanceOf: UsageError, message }, argv.join(' '));
 });
 
 test('--help wins', (t) => {

@@ -8,10 +8,16 @@ test('{rank} and {host} expand per rank into an absolute path', (t) => {
 });
 
 test('ranks of one node with one destination have one writer, the lowest', (t) => {
-  const plan = makePlan([
-    { rank: 0, host: 'a', node: 'a', dest: '/d' }, { rank: 1, host: 'a', node: 'a', dest: '/d' },
-    { rank: 2, host: 'b', node: 'b', dest: '/d' }, { rank: 3, host: 'b', node: 'b', dest: '/d' }, { rank: 4, host: 'a', node: 'a', dest: '/e' },
-  ], 1);
+  const plan = makePlan(
+    [
+      { rank: 0, host: 'a', node: 'a', dest: '/d' },
+      { rank: 1, host: 'a', node: 'a', dest: '/d' },
+      { rank: 2, host: 'b', node: 'b', dest: '/d' },
+      { rank: 3, host: 'b', node: 'b', dest: '/d' },
+      { rank: 4, host: 'a', node: 'a', dest: '/e' },
+    ],
+    1,
+  );
   t.deepEqual(plan.writers, [0, 2, 4]);
   t.deepEqual(plan.writerOf, [0, 0, 2, 2, 4]);
   t.deepEqual(plan.seeders, [0]);
@@ -19,8 +25,10 @@ test('ranks of one node with one destination have one writer, the lowest', (t) =
 
 test('seeders come from distinct nodes first, then from other destinations', (t) => {
   const places = [
-    { rank: 0, host: 'a', node: 'a', dest: '/d0' }, { rank: 1, host: 'a', node: 'a', dest: '/d1' },
-    { rank: 2, host: 'b', node: 'b', dest: '/d2' }, { rank: 3, host: 'c', node: 'c', dest: '/d3' },
+    { rank: 0, host: 'a', node: 'a', dest: '/d0' },
+    { rank: 1, host: 'a', node: 'a', dest: '/d1' },
+    { rank: 2, host: 'b', node: 'b', dest: '/d2' },
+    { rank: 3, host: 'c', node: 'c', dest: '/d3' },
   ];
   t.deepEqual(makePlan(places, 2).seeders, [0, 2]);
   t.deepEqual(makePlan(places, 3).seeders, [0, 2, 3]);

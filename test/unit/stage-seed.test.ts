@@ -18,7 +18,13 @@ function setup(): { dir: string; data: Buffer; file: FileEntry; shape: DatasetSh
   const data = randomBytes(3 * PIECE + 10);
   writeFileSync(join(dir, 'x.bin'), data);
   const stats = statSync(join(dir, 'x.bin'));
-  const file: FileEntry = { kind: 'file', path: 'x.bin', length: data.length, piecesRoot: null, mtimeMs: stats.mtimeMs };
+  const file: FileEntry = {
+    kind: 'file',
+    path: 'x.bin',
+    length: data.length,
+    piecesRoot: null,
+    mtimeMs: stats.mtimeMs,
+  };
   const shape: DatasetShape = { name: 'x.bin', singleFile: true, pieceLength: PIECE, entries: [file] };
   return { dir, data, file, shape, store: new DiskStore(prepareDestination(join(dir, 'copy.bin'), shape)) };
 }
@@ -28,7 +34,10 @@ test('a share is read once: its pieces hashed and written to the destination', (
   const read = readShare(join(dir, 'x.bin'), { singleFile: true, files: [file] }, store, 1, 4);
   t.is(read.bytesRead, data.length - PIECE);
   t.deepEqual(Buffer.from(read.hashes.subarray(0, 32)), Buffer.from(pieceRoot(data.subarray(PIECE, 2 * PIECE), 1)));
-  t.deepEqual([0, 1, 2, 3].map((piece) => store.has(0, piece)), [false, true, true, true]);
+  t.deepEqual(
+    [0, 1, 2, 3].map((piece) => store.has(0, piece)),
+    [false, true, true, true],
+  );
   store.close();
 });
 

@@ -65,7 +65,10 @@ test('pieces never span two files and the last piece of a file is shorter', (t) 
 });
 
 test('shares cover every piece once, in about equal bytes', (t) => {
-  const geometry = pieceGeometry(Array.from({ length: 100 }, (_, i) => (i % 7 + 1) * 1000), PIECE);
+  const geometry = pieceGeometry(
+    Array.from({ length: 100 }, (_, i) => ((i % 7) + 1) * 1000),
+    PIECE,
+  );
   const shares = balancedShares(geometry, 3);
   t.is(shares[0]![0], 0);
   t.is(shares[2]![1], 100);
@@ -94,7 +97,10 @@ test('a file appears at its final name only once its last piece is written, with
   t.is(statSync(big).mode & 0o7777, 0o755);
   t.is(statSync(join(root, 'a/b/small.txt')).mtimeMs, 1_500_000_000_000);
   t.is(statSync(join(root, 'a')).mtimeMs, 1_600_000_000_000);
-  t.deepEqual(readdirSync(join(root, 'a')).filter((name) => name.startsWith('.')), []);
+  t.deepEqual(
+    readdirSync(join(root, 'a')).filter((name) => name.startsWith('.')),
+    [],
+  );
   t.true(store.complete);
 });
 
@@ -118,7 +124,10 @@ test('a second run finds the pieces an interrupted one wrote, and only those', (
   t.true(existsSync(partialPathOf(join(root, 'a/big.bin'))));
   const second = new DiskStore(prepareDestination(root, shape));
   t.is(checkExistingPieces(second, hashes), 3);
-  t.deepEqual([...Array(second.pieceCount).keys()].filter((piece) => second.has(0, piece)), [0, 2, 4]);
+  t.deepEqual(
+    [...Array(second.pieceCount).keys()].filter((piece) => second.has(0, piece)),
+    [0, 2, 4],
+  );
   second.close();
 });
 
@@ -153,7 +162,12 @@ test('a destination already complete is verified and kept, and a damaged file is
 test('a single-file dataset is written at DEST itself', (t) => {
   const root = join(freshDir(), 'copy.bin');
   const data = randomBytes(3 * PIECE - 1);
-  const shape: DatasetShape = { name: 'x.bin', singleFile: true, pieceLength: PIECE, entries: [{ kind: 'file', path: 'x.bin', length: data.length, piecesRoot: null }] };
+  const shape: DatasetShape = {
+    name: 'x.bin',
+    singleFile: true,
+    pieceLength: PIECE,
+    entries: [{ kind: 'file', path: 'x.bin', length: data.length, piecesRoot: null }],
+  };
   const store = new DiskStore(prepareDestination(root, shape));
   for (let piece = 0; piece < 3; piece++) store.write(0, piece, data.subarray(piece * PIECE, (piece + 1) * PIECE));
   store.close();
@@ -167,10 +181,22 @@ test('names that would escape the destination are refused before anything is wri
   t.false(symlinkStaysInside('link', '/etc/passwd'));
   t.true(symlinkStaysInside('a/link', '../b'));
   const root = join(freshDir(), 'dest');
-  const shape: DatasetShape = { name: 's', singleFile: false, pieceLength: PIECE, entries: [{ kind: 'file', path: '../evil', length: 1, piecesRoot: null }] };
-  t.throws(() => prepareDestination(root, shape, 'SOURCE'), { message: /SOURCE: the name "..\/evil" would escape the destination/ });
+  const shape: DatasetShape = {
+    name: 's',
+    singleFile: false,
+    pieceLength: PIECE,
+    entries: [{ kind: 'file', path: '../evil', length: 1, piecesRoot: null }],
+  };
+  t.throws(() => prepareDestination(root, shape, 'SOURCE'), {
+    message: /SOURCE: the name "..\/evil" would escape the destination/,
+  });
   t.false(existsSync(root));
-  const link: DatasetShape = { name: 's', singleFile: false, pieceLength: PIECE, entries: [{ kind: 'symlink', path: 'l', target: '../../x' }] };
+  const link: DatasetShape = {
+    name: 's',
+    singleFile: false,
+    pieceLength: PIECE,
+    entries: [{ kind: 'symlink', path: 'l', target: '../../x' }],
+  };
   t.throws(() => prepareDestination(root, link, 'SOURCE'), { message: /points outside the dataset/ });
 });
 
@@ -182,28 +208,44 @@ test('a destination occupied by a folder where a file goes is a clear error', (t
   t.true(lstatSync(join(root, 'top.bin')).isDirectory());
 });
 
-for (const [where, poolMinBytes] of [['on the thread pool', 0], ['on this thread', Infinity]] as const) {
-test(`leftovers hashed ${where} find the intact pieces, and only those`, async (t) => {
-  const root = join(freshDir(), 'dest');
-  const { shape, contents } = dataset();
-  const first = new DiskStore(prepareDestination(root, shape));
-  const hashes = hashesOf(first, contents);
-  for (const piece of [1, 3, 5, 7]) first.write(0, piece, pieceBytes(first, contents, piece));
-  first.close();
-  const second = new DiskStore(prepareDestination(root, shape));
-  const roots = await hashLeftovers(second, { threads: 2, poolMinBytes });
-  t.is(markIntact(second, roots, hashes, (piece) => piece === 7), 3);
-  t.deepEqual([...Array(second.pieceCount).keys()].filter((piece) => second.has(0, piece)), [1, 3, 5]);
-  second.close();
-});
+for (const [where, poolMinBytes] of [
+  ['on the thread pool', 0],
+  ['on this thread', Infinity],
+] as const) {
+  test(`leftovers hashed ${where} find the intact pieces, and only those`, async (t) => {
+    const root = join(freshDir(), 'dest');
+    const { shape, contents } = dataset();
+    const first = new DiskStore(prepareDestination(root, shape));
+    const hashes = hashesOf(first, contents);
+    for (const piece of [1, 3, 5, 7]) first.write(0, piece, pieceBytes(first, contents, piece));
+    first.close();
+    const second = new DiskStore(prepareDestination(root, shape));
+    const roots = await hashLeftovers(second, { threads: 2, poolMinBytes });
+    t.is(
+      markIntact(second, roots, hashes, (piece) => piece === 7),
+      3,
+    );
+    t.deepEqual(
+      [...Array(second.pieceCount).keys()].filter((piece) => second.has(0, piece)),
+      [1, 3, 5],
+    );
+    second.close();
+  });
 }
 
 test.serial('more files than one thread keeps open: every piece lands, the files are closed as it goes', (t) => {
   const root = join(freshDir(), 'dest');
   const contents = new Map<string, Buffer>(Array.from({ length: 300 }, (_, i) => [`f${i}`, randomBytes(10 + i)]));
   const shape: DatasetShape = {
-    name: 'many', singleFile: false, pieceLength: PIECE,
-    entries: [...contents].map(([path, data]) => ({ kind: 'file' as const, path, length: data.length, piecesRoot: null })),
+    name: 'many',
+    singleFile: false,
+    pieceLength: PIECE,
+    entries: [...contents].map(([path, data]) => ({
+      kind: 'file' as const,
+      path,
+      length: data.length,
+      piecesRoot: null,
+    })),
   };
   const before = readdirSync('/proc/self/fd').length;
   const store = new DiskStore(prepareDestination(root, shape));

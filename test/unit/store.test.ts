@@ -5,7 +5,10 @@ import { SegmentStore } from '../../src/peer/store.js';
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
 test('holds what was written, per file and segment, and nothing else', (t) => {
-  const store = SegmentStore.create([{ id: 3, segmentCount: 4, slotSize: 8 }, { id: 7, segmentCount: 0, slotSize: 8 }]);
+  const store = SegmentStore.create([
+    { id: 3, segmentCount: 4, slotSize: 8 },
+    { id: 7, segmentCount: 0, slotSize: 8 },
+  ]);
   t.is(store.segmentCount(3), 4);
   t.is(store.segmentCount(7), 0);
   t.is(store.segmentCount(1), undefined);
@@ -23,9 +26,15 @@ test('holds what was written, per file and segment, and nothing else', (t) => {
 
 test('a payload longer than its slot is refused, and an unknown file is an error', (t) => {
   const store = SegmentStore.create([{ id: 0, segmentCount: 2, slotSize: 4 }]);
-  t.throws(() => store.write(0, 1, new Uint8Array(5)), { instanceOf: RangeError, message: /segment 1 of file 0 is 5 bytes, more than its 4-byte slot/ });
+  t.throws(() => store.write(0, 1, new Uint8Array(5)), {
+    instanceOf: RangeError,
+    message: /segment 1 of file 0 is 5 bytes, more than its 4-byte slot/,
+  });
   t.false(store.has(0, 1));
-  t.throws(() => store.write(5, 0, new Uint8Array(1)), { instanceOf: RangeError, message: 'file 5 is not in this store' });
+  t.throws(() => store.write(5, 0, new Uint8Array(1)), {
+    instanceOf: RangeError,
+    message: 'file 5 is not in this store',
+  });
   store.write(0, 1, bytes(9, 9, 9, 9));
   store.write(0, 0, bytes(1));
   t.deepEqual(store.read(0, 1), bytes(9, 9, 9, 9), 'neighbouring slots do not overlap');

@@ -32,11 +32,20 @@ for (const [name, scenario] of Object.entries(COURSE_LIKE)) {
 }
 
 test('course-like scenarios with one segment in flight, and with small windows and batches', (t) => {
-  for (const download of [{ window: 1, batch: 1 }, { window: 3, batch: 2 }, { window: 64, batch: 64, reportEvery: 1 }]) {
+  for (const download of [
+    { window: 1, batch: 1 },
+    { window: 3, batch: 2 },
+    { window: 64, batch: 64, reportEvery: 1 },
+  ]) {
     for (const [name, scenario] of Object.entries(COURSE_LIKE)) {
       const inputs = scenario();
       for (const seed of SEEDS.slice(0, 10)) {
-        assertCleanRun(t, runSwarm(inputs, { seed, download }), inputs, `${name}, ${JSON.stringify(download)}, seed ${seed}`);
+        assertCleanRun(
+          t,
+          runSwarm(inputs, { seed, download }),
+          inputs,
+          `${name}, ${JSON.stringify(download)}, seed ${seed}`,
+        );
       }
     }
   }
@@ -52,7 +61,8 @@ test('the same seed replays the same run', (t) => {
   const a = runSwarm(inputs, { seed: 3 });
   const b = runSwarm(inputs, { seed: 3 });
   const c = runSwarm(inputs, { seed: 4 });
-  const trace = (run: typeof a): string[] => run.network.traffic.map((event) => `${event.kind} ${event.source}>${event.dest} ${event.message.type}`);
+  const trace = (run: typeof a): string[] =>
+    run.network.traffic.map((event) => `${event.kind} ${event.source}>${event.dest} ${event.message.type}`);
   t.deepEqual(trace(a), trace(b));
   t.notDeepEqual(trace(a), trace(c));
 });
@@ -60,8 +70,11 @@ test('the same seed replays the same run', (t) => {
 test('multiple owners of a file all serve it', (t) => {
   const file1 = hashes('multi', 200);
   const inputs = [
-    input(1, { file1 }, []), input(2, { file1 }, []), input(3, { file1 }, []),
-    input(4, {}, ['file1']), input(5, {}, ['file1']),
+    input(1, { file1 }, []),
+    input(2, { file1 }, []),
+    input(3, { file1 }, []),
+    input(4, {}, ['file1']),
+    input(5, {}, ['file1']),
   ];
   for (const seed of SEEDS.slice(0, 10)) {
     const run = runSwarm(inputs, { seed });
@@ -80,13 +93,18 @@ test('a file with no segments is written empty, alongside others', (t) => {
     const run = runSwarm(inputs, { seed });
     assertCleanRun(t, run, inputs, `seed ${seed}`);
     t.deepEqual(run.outputs.get('client3_empty'), []);
-    t.is(run.uploads.get(1)!.served, 12, 'only file1\'s segments moved');
+    t.is(run.uploads.get(1)!.served, 12, "only file1's segments moved");
   }
 });
 
 test('peers that want nothing, and a peer that owns nothing and wants nothing, end cleanly', (t) => {
   const file1 = hashes('idle', 30);
-  const inputs = [input(1, { file1 }, []), input(2, {}, []), input(3, {}, ['file1']), input(4, { other: hashes('o', 3) }, [])];
+  const inputs = [
+    input(1, { file1 }, []),
+    input(2, {}, []),
+    input(3, {}, ['file1']),
+    input(4, { other: hashes('o', 3) }, []),
+  ];
   for (const seed of SEEDS.slice(0, 10)) {
     const run = runSwarm(inputs, { seed });
     assertCleanRun(t, run, inputs, `seed ${seed}`);
@@ -101,7 +119,10 @@ test('a swarm where nobody wants anything ends at once', (t) => {
   const run = runSwarm(inputs, { seed: 1 });
   assertCleanRun(t, run, inputs);
   t.is(run.outputs.size, 0);
-  t.is(run.network.traffic.filter((event) => event.kind === 'send' && event.message.type === 'segment-request').length, 0);
+  t.is(
+    run.network.traffic.filter((event) => event.kind === 'send' && event.message.type === 'segment-request').length,
+    0,
+  );
 });
 
 test('load spreads: with one seed and many leechers, the leechers upload a good share', (t) => {
@@ -131,7 +152,8 @@ test('every peer finishes, reports its downloads, and its upload worker reports 
   const stops = sends.filter((event) => event.message.type === 'stop');
   t.deepEqual(stops.map((event) => event.dest).sort(), [1, 2, 3, 4, 5]);
   // The tracker stops the uploads only after the last peer's downloads-done.
-  const delivered = run.network.traffic.map((event, index) => ({ event, index }))
+  const delivered = run.network.traffic
+    .map((event, index) => ({ event, index }))
     .filter(({ event }) => event.kind === 'deliver' && event.message.type === 'downloads-done');
   const lastDone = delivered.at(-1)!.index;
   const firstStop = run.network.traffic.findIndex((event) => event.kind === 'send' && event.message.type === 'stop');

@@ -13,7 +13,17 @@ test('values encode as BEP 3 spells them', (t) => {
   t.is(latin1(encode(0)), 'i0e');
   t.is(latin1(encode(text('spam'))), '4:spam');
   t.is(latin1(encode([text('a'), 1])), 'l1:ai1ee');
-  t.is(latin1(encode(new Map<string, BValue>([['cow', text('moo')], ['spam', text('eggs')]]))), 'd3:cow3:moo4:spam4:eggse');
+  t.is(
+    latin1(
+      encode(
+        new Map<string, BValue>([
+          ['cow', text('moo')],
+          ['spam', text('eggs')],
+        ]),
+      ),
+    ),
+    'd3:cow3:moo4:spam4:eggse',
+  );
 });
 
 test('dictionary keys are written in bytewise order, whatever the insertion order or the text', (t) => {
@@ -66,5 +76,8 @@ for (const [what, input, message] of MALFORMED) {
 }
 
 test('decoding rejects nesting deeper than 200 levels rather than overflowing the stack', (t) => {
-  t.throws(() => decode(bytes('l'.repeat(100_000) + 'e'.repeat(100_000))), { instanceOf: BencodeError, message: /nested too deep/ });
+  t.throws(() => decode(bytes('l'.repeat(100_000) + 'e'.repeat(100_000))), {
+    instanceOf: BencodeError,
+    message: /nested too deep/,
+  });
 });

@@ -14,7 +14,8 @@ import { tempDirs } from '../helpers/temp-dirs.js';
 
 const freshDir = tempDirs('torrent-merkle');
 const BLOCK = 16 * 1024;
-const sha256 = (...parts: Uint8Array[]) => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
+const sha256 = (...parts: Uint8Array[]) =>
+  parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
 
 /** The spec, spelled out: every level of the file's tree, leaves first. */
 function referenceLevels(data: Uint8Array, pieceLength: number): Buffer[][] {
@@ -22,16 +23,17 @@ function referenceLevels(data: Uint8Array, pieceLength: number): Buffer[][] {
   for (let at = 0; at < data.length; at += BLOCK) blocks.push(sha256(data.subarray(at, at + BLOCK)));
   // A file of one piece: as many leaves as its blocks, rounded up to a power of two. Longer:
   // whole pieces, their number rounded up to a power of two.
-  const leafCount = data.length <= pieceLength
-    ? nextPowerOfTwo(blocks.length)
-    : nextPowerOfTwo(Math.ceil(data.length / pieceLength)) * (pieceLength / BLOCK);
+  const leafCount =
+    data.length <= pieceLength
+      ? nextPowerOfTwo(blocks.length)
+      : nextPowerOfTwo(Math.ceil(data.length / pieceLength)) * (pieceLength / BLOCK);
   let level = [...blocks];
   while (level.length < leafCount) level.push(Buffer.alloc(32));
   const levels = [level];
   while (level.length > 1) {
     const up: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) up.push(sha256(level[i]!, level[i + 1]!));
-    levels.push(level = up);
+    levels.push((level = up));
   }
   return levels;
 }
@@ -59,7 +61,11 @@ test('the pool gives each file the pieces root and piece layer of the spec, for 
     hashed.forEach((result, i) => {
       const expected = reference(contents[i]!, P);
       t.deepEqual(Buffer.from(result.piecesRoot!), expected.root, `size ${SIZES[i]}, ${threads} threads`);
-      t.deepEqual(result.pieceLayer === null ? null : Buffer.from(result.pieceLayer), expected.layer, `size ${SIZES[i]}`);
+      t.deepEqual(
+        result.pieceLayer === null ? null : Buffer.from(result.pieceLayer),
+        expected.layer,
+        `size ${SIZES[i]}`,
+      );
     });
   }
 });
@@ -78,7 +84,9 @@ test("merkle.ts's pieceRoot and piecesRootOf agree with the spec", (t) => {
       t.deepEqual(Buffer.from(pieceRoot(data, nextPowerOfTwo(Math.ceil(size / BLOCK)))), expected.root, `size ${size}`);
       continue;
     }
-    const layer = Buffer.concat(Array.from({ length: Math.ceil(size / P) }, (_, i) => pieceRoot(data.subarray(i * P, (i + 1) * P), P / BLOCK)));
+    const layer = Buffer.concat(
+      Array.from({ length: Math.ceil(size / P) }, (_, i) => pieceRoot(data.subarray(i * P, (i + 1) * P), P / BLOCK)),
+    );
     t.deepEqual(layer, expected.layer, `layer, size ${size}`);
     t.deepEqual(Buffer.from(piecesRootOf(layer, P)), expected.root, `root, size ${size}`);
   }

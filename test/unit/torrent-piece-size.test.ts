@@ -40,5 +40,6 @@ test('a piece size that is not a power of two from 16K to 256M is refused with a
   for (const bad of ['8K', '1000', '24K', '512M', '1G', '0', '']) {
     t.regex(String(parsePieceSize(bad)), /must be a power of two from 16K to 256M|is not a number of bytes/, bad);
   }
-  for (const bad of ['1.5M', '16 X', '-16K', 'lots']) t.regex(String(parsePieceSize(bad)), /is not a number of bytes/, bad);
+  for (const bad of ['1.5M', '16 X', '-16K', 'lots'])
+    t.regex(String(parsePieceSize(bad)), /is not a number of bytes/, bad);
 });

@@ -30,9 +30,16 @@ async function sample() {
 test('pieces are numbered across files in entry order, empty files having none', async (t) => {
   const { manifest } = await sample();
   const pieces = piecesOf(manifest);
-  t.deepEqual(pieces.map((piece) => [piece.index, manifest.entries[piece.entry]!.path, piece.offset]), [
-    [0, 'a.bin', 0], [1, 'a.bin', PIECE], [2, 'a.bin', 2 * PIECE], [3, 'b/small', 0], [4, 'c.bin', 0],
-  ]);
+  t.deepEqual(
+    pieces.map((piece) => [piece.index, manifest.entries[piece.entry]!.path, piece.offset]),
+    [
+      [0, 'a.bin', 0],
+      [1, 'a.bin', PIECE],
+      [2, 'a.bin', 2 * PIECE],
+      [3, 'b/small', 0],
+      [4, 'c.bin', 0],
+    ],
+  );
 });
 
 test('every piece verifies against its own bytes', async (t) => {
@@ -47,7 +54,9 @@ test('every piece verifies against its own bytes', async (t) => {
 test('a piece with one bit changed, one byte more or one byte less does not verify', async (t) => {
   const { manifest, contents } = await sample();
   for (const piece of piecesOf(manifest)) {
-    const data = Buffer.from(contents.get(manifest.entries[piece.entry]!.path)!.subarray(piece.offset, piece.offset + piece.length));
+    const data = Buffer.from(
+      contents.get(manifest.entries[piece.entry]!.path)!.subarray(piece.offset, piece.offset + piece.length),
+    );
     const flipped = Buffer.from(data);
     flipped[randomInt(flipped.length)] ^= 1;
     t.false(verifyPiece(piece, flipped), `piece ${piece.index} flipped`);

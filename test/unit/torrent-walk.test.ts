@@ -22,7 +22,9 @@ test('a single file is one entry named after it, with its size, mode and mtime',
   utimesSync(file, 1_700_000_000, 1_700_000_000.5);
   const tree = await walkSource(file);
   t.like(tree, { root: file, name: 'model.bin', singleFile: true });
-  t.deepEqual(tree.entries, [{ kind: 'file', path: 'model.bin', length: 1234, mode: 0o640, mtimeMs: statSync(file).mtimeMs }]);
+  t.deepEqual(tree.entries, [
+    { kind: 'file', path: 'model.bin', length: 1234, mode: 0o640, mtimeMs: statSync(file).mtimeMs },
+  ]);
 });
 
 test("a folder lists every file and folder, each folder's names in bytewise order, a folder before its contents", async (t) => {
@@ -30,13 +32,29 @@ test("a folder lists every file and folder, each folder's names in bytewise orde
   const top = join(dir, 'data');
   // Sorting whole paths as text would put a-c before a/b ('-' < '/'), and é before z in some locales.
   for (const folder of ['a/b', 'empty-folder']) mkdirSync(join(top, folder), { recursive: true });
-  for (const file of ['a/b/f', 'a-c', 'B', 'z', 'é', 'empty-file', '.hidden']) writeFileSync(join(top, file), file === 'empty-file' ? '' : file);
+  for (const file of ['a/b/f', 'a-c', 'B', 'z', 'é', 'empty-file', '.hidden'])
+    writeFileSync(join(top, file), file === 'empty-file' ? '' : file);
   const tree = await walkSource(top);
   t.like(tree, { name: 'data', singleFile: false });
-  t.deepEqual(tree.entries.map((entry) => `${entry.kind} ${entry.path}`), [
-    'file .hidden', 'file B', 'folder a', 'folder a/b', 'file a/b/f', 'file a-c', 'file empty-file', 'folder empty-folder', 'file z', 'file é',
-  ]);
-  t.like(tree.entries.find((entry) => entry.path === 'empty-file'), { kind: 'file', length: 0 });
+  t.deepEqual(
+    tree.entries.map((entry) => `${entry.kind} ${entry.path}`),
+    [
+      'file .hidden',
+      'file B',
+      'folder a',
+      'folder a/b',
+      'file a/b/f',
+      'file a-c',
+      'file empty-file',
+      'folder empty-folder',
+      'file z',
+      'file é',
+    ],
+  );
+  t.like(
+    tree.entries.find((entry) => entry.path === 'empty-file'),
+    { kind: 'file', length: 0 },
+  );
 });
 
 test('a symlink that stays inside the tree is kept as a symlink, not followed, its target read lexically', async (t) => {
@@ -48,11 +66,14 @@ test('a symlink that stays inside the tree is kept as a symlink, not followed, i
   symlinkSync('deeper', join(top, 'sub', 'to-folder'));
   symlinkSync('../../sub/../target', join(top, 'sub', 'deeper', 'winding'));
   const tree = await walkSource(top);
-  t.deepEqual(tree.entries.filter((entry) => entry.kind === 'symlink'), [
-    { kind: 'symlink', path: 'sub/deeper/winding', target: '../../target' },
-    { kind: 'symlink', path: 'sub/to-file', target: '../target' },
-    { kind: 'symlink', path: 'sub/to-folder', target: 'deeper' },
-  ]);
+  t.deepEqual(
+    tree.entries.filter((entry) => entry.kind === 'symlink'),
+    [
+      { kind: 'symlink', path: 'sub/deeper/winding', target: '../../target' },
+      { kind: 'symlink', path: 'sub/to-file', target: '../target' },
+      { kind: 'symlink', path: 'sub/to-folder', target: 'deeper' },
+    ],
+  );
 });
 
 async function refusal(t: import('ava').ExecutionContext, source: string): Promise<string> {
@@ -66,7 +87,10 @@ test('an absolute symlink is refused, naming it', async (t) => {
   mkdirSync(top);
   writeFileSync(join(top, 'target'), 'x');
   symlinkSync(join(top, 'target'), join(top, 'abs'));
-  t.is(await refusal(t, top), `${join(top, 'abs')}: is a symlink to an absolute path (${JSON.stringify(join(top, 'target'))}): only links inside the tree can go into a torrent`);
+  t.is(
+    await refusal(t, top),
+    `${join(top, 'abs')}: is a symlink to an absolute path (${JSON.stringify(join(top, 'target'))}): only links inside the tree can go into a torrent`,
+  );
 });
 
 test('a symlink leaving the tree is refused, naming it', async (t) => {
@@ -89,7 +113,10 @@ test('a FIFO is refused, naming it', async (t) => {
   const top = join(freshDir(), 'data');
   mkdirSync(top);
   execFileSync('mkfifo', [join(top, 'pipe')]);
-  t.is(await refusal(t, top), `${join(top, 'pipe')}: is a FIFO: only files, folders and symlinks can go into a torrent`);
+  t.is(
+    await refusal(t, top),
+    `${join(top, 'pipe')}: is a FIFO: only files, folders and symlinks can go into a torrent`,
+  );
 });
 
 test('a socket is refused, naming it', async (t) => {
@@ -98,7 +125,10 @@ test('a socket is refused, naming it', async (t) => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(join(top, 'sock'), resolve));
   try {
-    t.is(await refusal(t, top), `${join(top, 'sock')}: is a socket: only files, folders and symlinks can go into a torrent`);
+    t.is(
+      await refusal(t, top),
+      `${join(top, 'sock')}: is a socket: only files, folders and symlinks can go into a torrent`,
+    );
   } finally {
     server.close();
   }
@@ -112,7 +142,10 @@ test('a name with a control character is refused, naming it', async (t) => {
   const top = join(freshDir(), 'data');
   mkdirSync(top);
   writeFileSync(join(top, 'bad\nname'), 'x');
-  t.is(await refusal(t, top), `${join(top, '"bad\\nname"')}: cannot go into a torrent: a name with a control character ("bad\\nname")`);
+  t.is(
+    await refusal(t, top),
+    `${join(top, '"bad\\nname"')}: cannot go into a torrent: a name with a control character ("bad\\nname")`,
+  );
 });
 
 test('a name that is not UTF-8 is refused, naming the folder it is in', async (t) => {

@@ -48,10 +48,16 @@ test('a full buffer counts what it drops and says so in the trace, then starts a
   t.is(trace.size, 3);
   t.is(trace.dropped, 2);
   const events = trace.drain();
-  t.deepEqual(events.map((event) => event.name), ['event 0', 'event 1', 'event 2', 'trace buffer full']);
+  t.deepEqual(
+    events.map((event) => event.name),
+    ['event 0', 'event 1', 'event 2', 'trace buffer full'],
+  );
   t.deepEqual(events[3]!.args, { dropped: 2 });
   trace.instant('after', 'test');
-  t.deepEqual(trace.drain().map((event) => event.name), ['after']);
+  t.deepEqual(
+    trace.drain().map((event) => event.name),
+    ['after'],
+  );
 });
 
 function twoRanks(): RankTrace[] {
@@ -66,25 +72,51 @@ function twoRanks(): RankTrace[] {
   upload.instant('served', 'upload', { segments: 4 });
   return [
     // Rank 1's host runs 2 ms ahead of rank 0's: its offset brings it back.
-    { rank: 1, role: 'peer', host: 'b', clockOffset: -2000, threads: [
-      { tid: 0, name: 'main', events: [] },
-      { tid: 1, name: 'download worker', events: download.drain().map((event) => ({ ...event, ts: event.ts + 2000 })) },
-      { tid: 2, name: 'upload worker', events: upload.drain().map((event) => ({ ...event, ts: event.ts + 2000 })) },
-    ] },
+    {
+      rank: 1,
+      role: 'peer',
+      host: 'b',
+      clockOffset: -2000,
+      threads: [
+        { tid: 0, name: 'main', events: [] },
+        {
+          tid: 1,
+          name: 'download worker',
+          events: download.drain().map((event) => ({ ...event, ts: event.ts + 2000 })),
+        },
+        { tid: 2, name: 'upload worker', events: upload.drain().map((event) => ({ ...event, ts: event.ts + 2000 })) },
+      ],
+    },
     { rank: 0, role: 'tracker', host: 'a', threads: [{ tid: 0, name: 'main', events: tracker.drain() }] },
   ];
 }
 
-test('merged: a process per rank and a named track per thread, time from 0 on rank 0\'s clock, in order', (t) => {
+test("merged: a process per rank and a named track per thread, time from 0 on rank 0's clock, in order", (t) => {
   const file = mergeTraces(twoRanks(), { ranks: 2 });
   t.deepEqual(traceProblems(file), []);
   t.deepEqual(traceTracks(file), ['0/0', '1/0', '1/1', '1/2'], 'as many tracks as threads');
-  const names = file.traceEvents.filter((event) => event.ph === 'M' && 'name' in event.args).map((event) => `${event.pid}/${event.tid} ${(event.args as { name: string }).name}`);
-  t.deepEqual(names, ['0/0 rank 0 (tracker on a)', '0/0 main', '1/0 rank 1 (peer on b)', '1/0 main', '1/1 download worker', '1/2 upload worker']);
+  const names = file.traceEvents
+    .filter((event) => event.ph === 'M' && 'name' in event.args)
+    .map((event) => `${event.pid}/${event.tid} ${(event.args as { name: string }).name}`);
+  t.deepEqual(names, [
+    '0/0 rank 0 (tracker on a)',
+    '0/0 main',
+    '1/0 rank 1 (peer on b)',
+    '1/0 main',
+    '1/1 download worker',
+    '1/2 upload worker',
+  ]);
   const timed = file.traceEvents.filter((event) => event.ph !== 'M');
-  t.deepEqual(timed.map((event) => [event.name, event.ts]), [
-    ['registration', 0], ['request', 100], ['in flight', 350], ['file1', 100], ['served', 1100],
-  ].sort((a, b) => (a[1] as number) - (b[1] as number)));
+  t.deepEqual(
+    timed.map((event) => [event.name, event.ts]),
+    [
+      ['registration', 0],
+      ['request', 100],
+      ['in flight', 350],
+      ['file1', 100],
+      ['served', 1100],
+    ].sort((a, b) => (a[1] as number) - (b[1] as number)),
+  );
   t.is(file.otherData?.ranks, 2);
   t.is(file.otherData?.startedAt, new Date(5_000).toISOString());
 });
@@ -106,7 +138,10 @@ test('what the format requires is checked: span durations, counter numbers, thre
   const span = good.traceEvents.findIndex((event) => event.ph === 'X');
   const counter = good.traceEvents.findIndex((event) => event.ph === 'C');
   t.regex(broken((events) => delete events[span]!.dur)[0]!, new RegExp(`^traceEvents\\.${span}\\.dur: `));
-  t.regex(broken((events) => (events[counter]!.args = { segments: 'four' }))[0]!, new RegExp(`^traceEvents\\.${counter}\\.args\\.segments: `));
+  t.regex(
+    broken((events) => (events[counter]!.args = { segments: 'four' }))[0]!,
+    new RegExp(`^traceEvents\\.${counter}\\.args\\.segments: `),
+  );
   t.regex(broken((events) => (events[0]!.tid = 1.5))[0]!, /^traceEvents\.0\.tid: /);
   t.regex(broken((events) => (events[0]!.ph = 'Q'))[0]!, /^traceEvents\.0\.ph: /);
   t.deepEqual(traceProblems({ events: [] }), ['traceEvents: Invalid input: expected array, received undefined']);

@@ -18,12 +18,16 @@ function bitfieldOf(size: number, segments: number[]): Uint8Array {
   return bitfield.bytes;
 }
 
-const byRank = (updates: HolderUpdate[]): Map<number, HolderUpdate> => new Map(updates.map((update) => [update.rank, update]));
+const byRank = (updates: HolderUpdate[]): Map<number, HolderUpdate> =>
+  new Map(updates.map((update) => [update.rank, update]));
 
 test('first view: owners are All, partial holders Bitfield or Added; the requester never sees itself', (t) => {
   const tracked = file(80, [1, 2]);
   tracked.addSegments(3, [5]);
-  tracked.addSegments(4, Array.from({ length: 40 }, (_, i) => i * 2));
+  tracked.addSegments(
+    4,
+    Array.from({ length: 40 }, (_, i) => i * 2),
+  );
   tracked.addSegments(5, [1, 2, 3]);
   const updates = byRank(tracked.changesFor(5));
   t.deepEqual([...updates.keys()].sort(), [1, 2, 3, 4]);
@@ -31,7 +35,12 @@ test('first view: owners are All, partial holders Bitfield or Added; the request
   t.deepEqual(updates.get(2), { rank: 2, change: HolderChange.All });
   t.deepEqual(updates.get(3), { rank: 3, change: HolderChange.Added, added: [5] });
   t.deepEqual(updates.get(4), {
-    rank: 4, change: HolderChange.Bitfield, bitfield: bitfieldOf(80, Array.from({ length: 40 }, (_, i) => i * 2)),
+    rank: 4,
+    change: HolderChange.Bitfield,
+    bitfield: bitfieldOf(
+      80,
+      Array.from({ length: 40 }, (_, i) => i * 2),
+    ),
   });
   t.false(tracked.changesFor(1).some((update) => update.rank === 1));
 });
@@ -42,11 +51,18 @@ test('later views carry only what changed', (t) => {
   t.is(tracked.changesFor(3).length, 2);
   t.deepEqual(tracked.changesFor(3), [], 'nothing new');
   tracked.addSegments(2, [30, 10]);
-  t.deepEqual(tracked.changesFor(3), [{ rank: 2, change: HolderChange.Added, added: [30] }], 'only the new segment, once');
+  t.deepEqual(
+    tracked.changesFor(3),
+    [{ rank: 2, change: HolderChange.Added, added: [30] }],
+    'only the new segment, once',
+  );
   t.deepEqual(tracked.changesFor(3), []);
   tracked.addSegments(4, [7]);
   t.deepEqual(tracked.changesFor(3), [{ rank: 4, change: HolderChange.Added, added: [7] }], 'a new holder');
-  tracked.addSegments(2, Array.from({ length: 800 }, (_, i) => i));
+  tracked.addSegments(
+    2,
+    Array.from({ length: 800 }, (_, i) => i),
+  );
   tracked.complete(2, 1.5);
   t.deepEqual(tracked.changesFor(3), [{ rank: 2, change: HolderChange.All }], 'a holder that completed becomes All');
   t.deepEqual(tracked.changesFor(3), []);
@@ -69,7 +85,11 @@ test('Added while four bytes a segment is smaller than the bitfield, else Bitfie
   tracked.addSegments(2, [0, 1]);
   t.is(byRank(tracked.changesFor(3)).get(2)?.change, HolderChange.Added);
   tracked.addSegments(2, [2, 3, 4]);
-  t.deepEqual(byRank(tracked.changesFor(3)).get(2), { rank: 2, change: HolderChange.Bitfield, bitfield: bitfieldOf(80, [0, 1, 2, 3, 4]) });
+  t.deepEqual(byRank(tracked.changesFor(3)).get(2), {
+    rank: 2,
+    change: HolderChange.Bitfield,
+    bitfield: bitfieldOf(80, [0, 1, 2, 3, 4]),
+  });
   tracked.addSegments(2, [5, 6]);
   t.deepEqual(byRank(tracked.changesFor(3)).get(2), { rank: 2, change: HolderChange.Added, added: [5, 6] });
   // The choice is made on what is new to this requester, not on the holder's total.
@@ -112,8 +132,11 @@ test('a file with no segments: owners are All, and a completed peer too', (t) =>
   const tracked = file(0);
   tracked.addSegments(2, []);
   tracked.complete(2, 0);
-  t.deepEqual(byRank(tracked.changesFor(3)), new Map([
-    [1, { rank: 1, change: HolderChange.All }],
-    [2, { rank: 2, change: HolderChange.All }],
-  ]));
+  t.deepEqual(
+    byRank(tracked.changesFor(3)),
+    new Map([
+      [1, { rank: 1, change: HolderChange.All }],
+      [2, { rank: 2, change: HolderChange.All }],
+    ]),
+  );
 });

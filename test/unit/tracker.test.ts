@@ -12,7 +12,8 @@ import { hashes } from '../helpers/swarm-inputs.js';
 const FILE1 = hashes('tracker', 20);
 
 const registration = (rank: number, owned: boolean, wanted: boolean): Register => ({
-  type: 'register', path: `in${rank}.txt`,
+  type: 'register',
+  path: `in${rank}.txt`,
   owned: owned ? [{ name: 'file1', line: 2, hashes: FILE1 }] : [],
   wanted: wanted ? [{ name: 'file1', line: 3 }] : [],
 });
@@ -21,7 +22,12 @@ const registration = (rank: number, owned: boolean, wanted: boolean): Register =
 function registered(strikeLimit = 3) {
   const recorder = new Recorder();
   const distrusted: number[] = [];
-  const tracker = new Tracker(4, recorder.outbox, { strikeLimit }, { onDistrust: (_file, sender) => distrusted.push(sender) });
+  const tracker = new Tracker(
+    4,
+    recorder.outbox,
+    { strikeLimit },
+    { onDistrust: (_file, sender) => distrusted.push(sender) },
+  );
   tracker.start(1000);
   give(tracker, 2, registration(2, false, true));
   give(tracker, 1, registration(1, true, false));
@@ -37,8 +43,14 @@ test('says go to every peer once all have registered, with the ids of their file
   t.deepEqual(recorder.take(), [], 'nothing before the last registration');
   give(tracker, 3, registration(3, false, false));
   const sent = recorder.take();
-  t.deepEqual(sent.map((item) => [item.dest, item.tag]).sort(), [[1, Tag.PeerMain], [2, Tag.PeerMain], [3, Tag.PeerMain]]);
-  const files = new Map(sent.map((item) => [item.dest, item.message.type === 'ready' ? item.message.files : undefined]));
+  t.deepEqual(sent.map((item) => [item.dest, item.tag]).sort(), [
+    [1, Tag.PeerMain],
+    [2, Tag.PeerMain],
+    [3, Tag.PeerMain],
+  ]);
+  const files = new Map(
+    sent.map((item) => [item.dest, item.message.type === 'ready' ? item.message.files : undefined]),
+  );
   t.deepEqual(files.get(1), [{ id: 0, name: 'file1', segmentCount: 20 }]);
   t.deepEqual(files.get(2), [{ id: 0, name: 'file1', segmentCount: 20 }]);
   t.deepEqual(files.get(3), []);
@@ -48,12 +60,14 @@ test('says go to every peer once all have registered, with the ids of their file
 test('an input error found across registrations is thrown as an InputError, not a protocol error', (t) => {
   const tracker = new Tracker(3, new Recorder().outbox, { strikeLimit: 3 });
   give(tracker, 1, registration(1, true, false));
-  const error = t.throws(() => give(tracker, 2, { type: 'register', path: 'in2.txt', owned: [], wanted: [{ name: 'nope', line: 3 }] }));
+  const error = t.throws(() =>
+    give(tracker, 2, { type: 'register', path: 'in2.txt', owned: [], wanted: [{ name: 'nope', line: 3 }] }),
+  );
   t.true(error instanceof InputError && !(error instanceof ProtocolError));
   t.is(error?.message, 'in2.txt line 3: wants nope, which no peer owns');
 });
 
-test('peers that cannot start: once every peer has answered, the lowest rank\'s problem is reported, naming it', (t) => {
+test("peers that cannot start: once every peer has answered, the lowest rank's problem is reported, naming it", (t) => {
   const recorder = new Recorder();
   const tracker = new Tracker(5, recorder.outbox, { strikeLimit: 3 });
   give(tracker, 4, { type: 'cannot-start', message: 'in4.txt: cannot read: no such file', exitCode: 3 });
@@ -66,26 +80,46 @@ test('peers that cannot start: once every peer has answered, the lowest rank\'s 
   t.deepEqual(recorder.take(), [], 'no go-ahead to anyone');
   const again = new Tracker(3, new Recorder().outbox, { strikeLimit: 3 });
   give(again, 1, registration(1, true, false));
-  t.throws(() => give(again, 1, { type: 'cannot-start', message: 'late', exitCode: 3 }), { instanceOf: ProtocolError, message: 'registered twice' });
+  t.throws(() => give(again, 1, { type: 'cannot-start', message: 'late', exitCode: 3 }), {
+    instanceOf: ProtocolError,
+    message: 'registered twice',
+  });
 });
 
 test('answers swarm requests with hashes when asked, and with what changed since', (t) => {
   const { tracker, recorder } = registered();
   recorder.take();
   give(tracker, 2, { type: 'swarm-request', fileId: 0, withHashes: true });
-  t.deepEqual(recorder.take(), [{
-    dest: 2, tag: Tag.Download,
-    message: { type: 'swarm', fileId: 0, hashes: FILE1, holders: [{ rank: 1, change: HolderChange.All }] },
-  }]);
+  t.deepEqual(recorder.take(), [
+    {
+      dest: 2,
+      tag: Tag.Download,
+      message: { type: 'swarm', fileId: 0, hashes: FILE1, holders: [{ rank: 1, change: HolderChange.All }] },
+    },
+  ]);
   give(tracker, 3, { type: 'update', fileId: 0, segments: [4, 5], complete: false, wantSwarm: true });
-  t.deepEqual(recorder.take(), [{
-    dest: 3, tag: Tag.Download, message: { type: 'swarm', fileId: 0, hashes: null, holders: [{ rank: 1, change: HolderChange.All }] },
-  }], 'an update is answered with a fresh swarm, never listing the asker');
+  t.deepEqual(
+    recorder.take(),
+    [
+      {
+        dest: 3,
+        tag: Tag.Download,
+        message: { type: 'swarm', fileId: 0, hashes: null, holders: [{ rank: 1, change: HolderChange.All }] },
+      },
+    ],
+    'an update is answered with a fresh swarm, never listing the asker',
+  );
   give(tracker, 2, { type: 'swarm-request', fileId: 0, withHashes: false });
-  t.deepEqual(recorder.take()[0]?.message, {
-    type: 'swarm', fileId: 0, hashes: null,
-    holders: [{ rank: 3, change: HolderChange.Bitfield, bitfield: Uint8Array.of(0b0000_1100, 0, 0) }],
-  }, 'a 3-byte bitfield is smaller than two segment numbers');
+  t.deepEqual(
+    recorder.take()[0]?.message,
+    {
+      type: 'swarm',
+      fileId: 0,
+      hashes: null,
+      holders: [{ rank: 3, change: HolderChange.Bitfield, bitfield: Uint8Array.of(0b0000_1100, 0, 0) }],
+    },
+    'a 3-byte bitfield is smaller than two segment numbers',
+  );
   give(tracker, 3, { type: 'update', fileId: 0, segments: [], complete: true, wantSwarm: false }, 3500);
   t.deepEqual(recorder.take(), [], 'a completing update needs no answer');
   t.is(tracker.catalogue!.files[0]!.completedAt.get(3), 2.5);
@@ -103,7 +137,12 @@ test('counts bad-segment reports and distrusts a sender once at the strike limit
   t.deepEqual(distrusted, [1]);
   t.is(tracker.catalogue!.files[0]!.strikes.get(1), 3);
   give(tracker, 2, { type: 'swarm-request', fileId: 0, withHashes: false });
-  t.deepEqual(recorder.take()[0]?.message, { type: 'swarm', fileId: 0, hashes: null, holders: [{ rank: 1, change: HolderChange.Removed }] });
+  t.deepEqual(recorder.take()[0]?.message, {
+    type: 'swarm',
+    fileId: 0,
+    hashes: null,
+    holders: [{ rank: 1, change: HolderChange.Removed }],
+  });
 });
 
 test('stops every upload once every peer is done, and ends once every upload reported', (t) => {
@@ -114,7 +153,10 @@ test('stops every upload once every peer is done, and ends once every upload rep
   give(tracker, 3, done);
   t.deepEqual(recorder.take(), []);
   give(tracker, 2, done);
-  t.deepEqual(recorder.take(), [1, 2, 3].map((dest) => ({ dest, tag: Tag.Upload, message: { type: 'stop' } })));
+  t.deepEqual(
+    recorder.take(),
+    [1, 2, 3].map((dest) => ({ dest, tag: Tag.Upload, message: { type: 'stop' } })),
+  );
   const stats: Message = { type: 'upload-stats', servedTo: [], refused: 0, messagesSent: 1 };
   give(tracker, 2, stats, 1500);
   give(tracker, 1, stats, 1600);
@@ -133,11 +175,19 @@ test('rejects messages that break the protocol', (t) => {
     [4, { type: 'swarm-request', fileId: 0, withHashes: true }, 'rank 4 is not a peer'],
     [2, { type: 'register', path: 'in2.txt', owned: [], wanted: [] }, 'registered twice'],
     [2, { type: 'swarm-request', fileId: 1, withHashes: true }, 'file id 1 does not exist'],
-    [2, { type: 'update', fileId: 0, segments: [1, 20], complete: false, wantSwarm: true }, 'segment 20 of file1 does not exist (20 segments)'],
+    [
+      2,
+      { type: 'update', fileId: 0, segments: [1, 20], complete: false, wantSwarm: true },
+      'segment 20 of file1 does not exist (20 segments)',
+    ],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 2 }, 'bad-segment report names rank 2'],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 0 }, 'bad-segment report names rank 0'],
     [2, { type: 'bad-segment', fileId: 0, segment: 1, sender: 9 }, 'bad-segment report names rank 9'],
-    [2, { type: 'bad-segment', fileId: 0, segment: 20, sender: 1 }, 'bad-segment report of segment 20 of file1 (20 segments)'],
+    [
+      2,
+      { type: 'bad-segment', fileId: 0, segment: 20, sender: 1 },
+      'bad-segment report of segment 20 of file1 (20 segments)',
+    ],
   ];
   for (const [source, message, text] of cases) {
     t.throws(() => give(tracker, source, message), { instanceOf: ProtocolError, message: text });
@@ -163,7 +213,10 @@ test('the tracker rejects every message type it does not take', (t) => {
     { type: 'stop' },
   ];
   for (const message of wrong) {
-    t.throws(() => give(tracker, 2, message), { instanceOf: ProtocolError, message: `the tracker does not take ${message.type} messages` });
+    t.throws(() => give(tracker, 2, message), {
+      instanceOf: ProtocolError,
+      message: `the tracker does not take ${message.type} messages`,
+    });
   }
 });
 
@@ -171,6 +224,7 @@ test('before everyone registered, requests about files are rejected', (t) => {
   const tracker = new Tracker(3, new Recorder().outbox, { strikeLimit: 3 });
   give(tracker, 1, registration(1, true, false));
   t.throws(() => give(tracker, 1, { type: 'swarm-request', fileId: 0, withHashes: true }), {
-    instanceOf: ProtocolError, message: 'file id 0 does not exist',
+    instanceOf: ProtocolError,
+    message: 'file id 0 does not exist',
   });
 });

@@ -11,11 +11,19 @@ const FILE = hashes('upload', 10);
 const HELD = [0, 1, 2, 3, 5, 6, 7, 8, 9]; // not 4
 
 function harness(behaviour?: UploadBehaviour): UploadHarness {
-  return new UploadHarness({ rank: 1, size: 6, files: [{ id: 2, hashes: FILE, held: HELD }], ...(behaviour ? { behaviour } : {}) });
+  return new UploadHarness({
+    rank: 1,
+    size: 6,
+    files: [{ id: 2, hashes: FILE, held: HELD }],
+    ...(behaviour ? { behaviour } : {}),
+  });
 }
 
 const reply = (segments: number[], refused: number[], fileId = 2): Segments => ({
-  type: 'segments', fileId, refused, segments: segments.map((segment) => ({ segment, payload: payloadOf(FILE[segment]!) })),
+  type: 'segments',
+  fileId,
+  refused,
+  segments: segments.map((segment) => ({ segment, payload: payloadOf(FILE[segment]!) })),
 });
 
 test('serves the segments it holds and refuses the rest explicitly', (t) => {
@@ -26,7 +34,13 @@ test('serves the segments it holds and refuses the rest explicitly', (t) => {
   t.deepEqual(h.take(), [{ dest: 4, tag: Tag.Download, message: reply([], [0, 1], 9) }], 'a file it does not have');
   t.is(h.upload.served, 2);
   t.is(h.upload.refused, 5);
-  t.deepEqual([...h.upload.servedTo], [[3, 2], [4, 0]]);
+  t.deepEqual(
+    [...h.upload.servedTo],
+    [
+      [3, 2],
+      [4, 0],
+    ],
+  );
 });
 
 test('a segment written later (downloaded meanwhile) is served from then on', (t) => {
@@ -47,20 +61,36 @@ test('on stop from the tracker, reports what it served and ends', (t) => {
   t.false(h.upload.done);
   h.give(0, { type: 'stop' });
   t.true(h.upload.done);
-  t.deepEqual(h.take(), [{
-    dest: 0, tag: Tag.Tracker,
-    message: { type: 'upload-stats', servedTo: [{ rank: 2, count: 1 }, { rank: 5, count: 3 }], refused: 1, messagesSent: 4 },
-  }]);
+  t.deepEqual(h.take(), [
+    {
+      dest: 0,
+      tag: Tag.Tracker,
+      message: {
+        type: 'upload-stats',
+        servedTo: [
+          { rank: 2, count: 1 },
+          { rank: 5, count: 3 },
+        ],
+        refused: 1,
+        messagesSent: 4,
+      },
+    },
+  ]);
   t.is(h.upload.tick(1000), Infinity);
 });
 
 test('only another peer may ask for segments, and only the tracker may stop it', (t) => {
   const h = harness();
   for (const source of [0, 1, 6, 100]) {
-    const error = t.throws(() => h.give(source, { type: 'segment-request', fileId: 2, segments: [0] }), { instanceOf: ProtocolError });
+    const error = t.throws(() => h.give(source, { type: 'segment-request', fileId: 2, segments: [0] }), {
+      instanceOf: ProtocolError,
+    });
     t.is(error?.message, `a segment request from rank ${source}, which is not another peer`);
   }
-  t.throws(() => h.give(3, { type: 'stop' }), { instanceOf: ProtocolError, message: 'only the tracker can stop an upload worker' });
+  t.throws(() => h.give(3, { type: 'stop' }), {
+    instanceOf: ProtocolError,
+    message: 'only the tracker can stop an upload worker',
+  });
   t.false(h.upload.done);
   t.deepEqual(h.take(), []);
   t.is(h.upload.served, 0);
@@ -107,7 +137,10 @@ test('a corrupting behaviour changes what is sent, never what is stored', (t) =>
     bytes[0] = bytes[0]! ^ 0xff;
     return bytes;
   };
-  t.deepEqual(sent[0]?.segments, [{ segment: 0, payload: expected(0) }, { segment: 1, payload: expected(1) }]);
+  t.deepEqual(sent[0]?.segments, [
+    { segment: 0, payload: expected(0) },
+    { segment: 1, payload: expected(1) },
+  ]);
   t.deepEqual(sent[1]?.segments, [{ segment: 5, payload: expected(5) }]);
   for (const segment of [0, 1, 5]) t.deepEqual(h.store.read(2, segment), payloadOf(FILE[segment]!));
   t.deepEqual(totals, [2, 3], 'told the running total after each answer');
@@ -133,16 +166,29 @@ test('answers held back for different delays each go out when their own delay en
   h.give(4, { type: 'segment-request', fileId: 2, segments: [1] }, 0);
   t.is(h.upload.tick(0), 100);
   h.upload.tick(100);
-  t.deepEqual(h.take().map((item) => item.dest), [4], 'the short delay is not stuck behind the long one');
+  t.deepEqual(
+    h.take().map((item) => item.dest),
+    [4],
+    'the short delay is not stuck behind the long one',
+  );
   t.is(h.upload.tick(100), 500);
   h.upload.tick(500);
-  t.deepEqual(h.take().map((item) => item.dest), [3]);
+  t.deepEqual(
+    h.take().map((item) => item.dest),
+    [3],
+  );
 });
 
 test('stop sends every answer still held back, then the report', (t) => {
   const h = harness({ payload: (stored) => stored, delayMs: () => 10_000, served: () => {} });
   h.give(3, { type: 'segment-request', fileId: 2, segments: [0, 4] }, 0);
   h.give(0, { type: 'stop' }, 5);
-  t.deepEqual(h.take().map((item) => [item.dest, item.message.type]), [[3, 'segments'], [0, 'upload-stats']]);
+  t.deepEqual(
+    h.take().map((item) => [item.dest, item.message.type]),
+    [
+      [3, 'segments'],
+      [0, 'upload-stats'],
+    ],
+  );
   t.true(h.upload.done);
 });

@@ -28,7 +28,7 @@ test('writes bytes whole and leaves only the target', (t) => {
   t.deepEqual(readdirSync(dir), ['data.bin']);
 });
 
-test("temporaries are hidden and name their label, host and process", (t) => {
+test('temporaries are hidden and name their label, host and process', (t) => {
   t.regex(temporaryPrefix('client3'), /^\.client3\.[\w-]+\.$/);
 });
 
@@ -37,11 +37,11 @@ test('removes the temporaries of its label left by ended processes of this host,
   const dead = deadPid();
   const stale = [plant(dir, `${temporaryPrefix('client3')}${dead}.k2j4h5.tmp`)];
   const kept = [
-    plant(dir, `${temporaryPrefix('client3')}${process.ppid}.a1b2c3.tmp`),  // still running
-    plant(dir, `${temporaryPrefix('client3')}${process.pid}.a1b2c3.tmp`),  // this very process
-    plant(dir, `${temporaryPrefix('client31')}${dead}.k2j4h5.tmp`),  // another label
-    plant(dir, `.client3.another-host.${dead}.k2j4h5.tmp`),  // its process may run there
-    plant(dir, `${temporaryPrefix('client3')}${dead}.k2j4h5.tmp.keep`),  // not a temporary
+    plant(dir, `${temporaryPrefix('client3')}${process.ppid}.a1b2c3.tmp`), // still running
+    plant(dir, `${temporaryPrefix('client3')}${process.pid}.a1b2c3.tmp`), // this very process
+    plant(dir, `${temporaryPrefix('client31')}${dead}.k2j4h5.tmp`), // another label
+    plant(dir, `.client3.another-host.${dead}.k2j4h5.tmp`), // its process may run there
+    plant(dir, `${temporaryPrefix('client3')}${dead}.k2j4h5.tmp.keep`), // not a temporary
     plant(dir, `${temporaryPrefix('client3')}notapid.k2j4h5.tmp`),
     plant(dir, 'client3_file1'),
   ];

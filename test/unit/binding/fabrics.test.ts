@@ -44,7 +44,12 @@ test("a parameter file's PML or MTL is kept; exclusions and other settings are n
   const siteFile = '/etc/openmpi/openmpi-mca-params.conf';
   t.false(skipAbsentFabrics({}, node(LAPTOP, { [userFile]: '# mine\npml = ucx\n' })));
   t.false(skipAbsentFabrics({}, node(LAPTOP, { [siteFile]: 'btl_tcp_if_include = eth0\n  mtl=ofi\n' })));
-  t.false(skipAbsentFabrics({ OPAL_PREFIX: '/opt/ompi' }, node(LAPTOP, { '/opt/ompi/etc/openmpi-mca-params.conf': 'pml = cm' })));
+  t.false(
+    skipAbsentFabrics(
+      { OPAL_PREFIX: '/opt/ompi' },
+      node(LAPTOP, { '/opt/ompi/etc/openmpi-mca-params.conf': 'pml = cm' }),
+    ),
+  );
   t.true(skipAbsentFabrics({}, node(LAPTOP, { [siteFile]: '# pml = ucx\nbtl = ^openib\npml_ob1_priority = 30\n' })));
   // Debian's and Ubuntu's own file excludes transports: ob1 honours that.
   const debian = 'btl_base_warn_component_unused=0\nmtl = ^ofi\nbtl = ^uct,openib,ofi\npml = ^ucx\nosc = ^ucx,pt2pt\n';

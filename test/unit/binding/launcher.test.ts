@@ -4,7 +4,11 @@ import { DEFAULT_BACKOFF, spinsFor } from '../../../src/mpi/backoff.js';
 import { launcherLocalSize, launcherRank } from '../../../src/mpi/launcher.js';
 
 const LAUNCHER_VARIABLES = [
-  'OMPI_COMM_WORLD_RANK', 'PMI_RANK', 'PMIX_RANK', 'OMPI_COMM_WORLD_LOCAL_SIZE', 'MPI_LOCALNRANKS',
+  'OMPI_COMM_WORLD_RANK',
+  'PMI_RANK',
+  'PMIX_RANK',
+  'OMPI_COMM_WORLD_LOCAL_SIZE',
+  'MPI_LOCALNRANKS',
 ];
 
 /** Runs `body` with exactly `variables` of the launcher's set (the rest unset), then restores. */

@@ -3,7 +3,11 @@ import test from 'ava';
 import type { FabricProbe } from '../../../src/mpi/fabrics.js';
 import { avoidUcxMemoryHooks, prepareMpiEnv } from '../../../src/mpi/mpi-env.js';
 
-const LAPTOP: FabricProbe = { devices: () => ['null', 'zero', 'vda'], readText: () => undefined, home: () => '/home/ada' };
+const LAPTOP: FabricProbe = {
+  devices: () => ['null', 'zero', 'vda'],
+  readText: () => undefined,
+  home: () => '/home/ada',
+};
 
 test("UCX's memory hooks are turned off unless the user chose", (t) => {
   const env: NodeJS.ProcessEnv = {};

@@ -17,23 +17,76 @@ type Covers<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : Exclu
 const FUNCTIONS = [
   'setErrorClass',
   // environment
-  'initThread', 'initialized', 'finalized', 'finalize', 'abort', 'queryThread', 'isThreadMain',
-  'wtime', 'wtick', 'processorName', 'libraryVersion', 'version',
+  'initThread',
+  'initialized',
+  'finalized',
+  'finalize',
+  'abort',
+  'queryThread',
+  'isThreadMain',
+  'wtime',
+  'wtick',
+  'processorName',
+  'libraryVersion',
+  'version',
   // communicators
-  'commRank', 'commSize', 'commDup', 'commSplit', 'commSplitType', 'commFree', 'tagUpperBound',
+  'commRank',
+  'commSize',
+  'commDup',
+  'commSplit',
+  'commSplitType',
+  'commFree',
+  'tagUpperBound',
   // point to point
-  'send', 'ssend', 'recv', 'sendrecv', 'probe', 'iprobe', 'mprobe', 'improbe', 'mrecv',
-  'isend', 'irecv', 'test', 'wait', 'cancel', 'waitAsync', 'recvAsync', 'setPollerBackoff',
+  'send',
+  'ssend',
+  'recv',
+  'sendrecv',
+  'probe',
+  'iprobe',
+  'mprobe',
+  'improbe',
+  'mrecv',
+  'isend',
+  'irecv',
+  'test',
+  'wait',
+  'cancel',
+  'waitAsync',
+  'recvAsync',
+  'setPollerBackoff',
   // collectives
-  'barrier', 'bcast', 'allgather', 'allgatherv', 'gather', 'gatherv', 'allreduce', 'ibarrier', 'ibcast',
+  'barrier',
+  'bcast',
+  'allgather',
+  'allgatherv',
+  'gather',
+  'gatherv',
+  'allreduce',
+  'ibarrier',
+  'ibcast',
 ] as const satisfies readonly FunctionKeys<NativeAddon>[];
 
-const VALUES = ['constants', 'status'] as const satisfies readonly Exclude<keyof NativeAddon, FunctionKeys<NativeAddon>>[];
+const VALUES = ['constants', 'status'] as const satisfies readonly Exclude<
+  keyof NativeAddon,
+  FunctionKeys<NativeAddon>
+>[];
 
 const CONSTANTS = [
-  'ANY_SOURCE', 'ANY_TAG', 'PROC_NULL', 'UNDEFINED', 'SUCCESS',
-  'THREAD_SINGLE', 'THREAD_FUNNELED', 'THREAD_SERIALIZED', 'THREAD_MULTIPLE',
-  'COMM_WORLD', 'COMM_SELF', 'COMM_TYPE_SHARED', 'ops', 'errorClasses',
+  'ANY_SOURCE',
+  'ANY_TAG',
+  'PROC_NULL',
+  'UNDEFINED',
+  'SUCCESS',
+  'THREAD_SINGLE',
+  'THREAD_FUNNELED',
+  'THREAD_SERIALIZED',
+  'THREAD_MULTIPLE',
+  'COMM_WORLD',
+  'COMM_SELF',
+  'COMM_TYPE_SHARED',
+  'ops',
+  'errorClasses',
 ] as const satisfies readonly (keyof NativeConstants)[];
 
 // Compile-time: a key declared in native.ts but missing above fails `npm run typecheck` here,
@@ -68,9 +121,12 @@ test('the constants are exactly the declared ones, as numbers', (t) => {
   t.true(Number.isInteger(native.constants.errorClasses.MPI_ERR_RANK));
 });
 
-test('the reduction operations are MPI\'s, each with its own index', (t) => {
+test("the reduction operations are MPI's, each with its own index", (t) => {
   const ops = native.constants.ops;
-  t.deepEqual(sorted(Object.keys(ops)), sorted(['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR']));
+  t.deepEqual(
+    sorted(Object.keys(ops)),
+    sorted(['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR']),
+  );
   t.is(new Set(Object.values(ops)).size, Object.keys(ops).length);
 });
 
