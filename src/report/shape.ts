@@ -1,6 +1,7 @@
 /**
  * The report's data: each chart's rows, shaped from checked stats. Pure: no I/O, no charts.
  */
+import { formatBytes } from '../io/byte-size.js';
 import type { ReportStats, StageStats } from './stats-format.js';
 
 type Course = NonNullable<ReportStats['course']>;
@@ -204,16 +205,4 @@ export function stageProgress(stage: StageStats): StageProgress {
     lowerBoundSeconds: stage.lowerBoundSeconds,
     nodes: stage.nodes.length,
   };
-}
-
-/** 1536 -> "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

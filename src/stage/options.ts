@@ -5,6 +5,7 @@
  */
 import { parseCommand, type Options } from '../commands/course-options.js';
 import { UsageError } from '../errors/usage-error.js';
+import { parseByteSize } from '../io/byte-size.js';
 
 export type ProgressMode = 'bar' | 'lines' | 'none';
 
@@ -27,8 +28,6 @@ export interface StageOptions {
 }
 
 export type StageCommand = { kind: 'help' } | { kind: 'run'; options: StageOptions };
-
-const MiB = 1024 * 1024;
 
 export const STAGE_USAGE = `Usage: mpirun -np N node dist/main.js stage SOURCE DEST [options]
 
@@ -67,12 +66,9 @@ const NOT_HERE = new Set(['input-dir', 'output-dir', 'window', 'batch', 'report-
 
 /** "64M", "16K", "1G" or plain bytes. */
 export function parseBytes(name: string, text: string): number {
-  const match = /^(\d+)([KMG]i?B?)?$/i.exec(text.trim());
-  if (match === null) throw new UsageError(`--${name} takes a size in bytes (e.g. 65536, 64K, 4M), not "${text}"`);
-  const unit = match[2]?.[0]?.toUpperCase();
-  const factor = unit === 'K' ? 1024 : unit === 'M' ? MiB : unit === 'G' ? 1024 * MiB : 1;
-  const value = Number(match[1]) * factor;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`--${name} must be positive, not "${text}"`);
+  const value = parseByteSize(text);
+  if (value === undefined) throw new UsageError(`--${name} takes a size in bytes (e.g. 65536, 64K, 4M), not "${text}"`);
+  if (value <= 0) throw new UsageError(`--${name} must be positive, not "${text}"`);
   return value;
 }
 

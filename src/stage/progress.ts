@@ -5,21 +5,11 @@
  * a second per node for the statistics.
  */
 import { writeFully } from '../io/write-fully.js';
+import { formatBytes } from '../io/byte-size.js';
 
 const LINE_EVERY_MS = 3000;
 const BAR_EVERY_MS = 200;
 const SAMPLE_EVERY_MS = 250;
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
 
 function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

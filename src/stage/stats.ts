@@ -3,7 +3,8 @@ import type { RankCount } from '../protocol/messages.js';
 import type { TrackedFile } from '../tracker/tracked-file.js';
 import type { Tracker } from '../tracker/tracker.js';
 import type { StageOptions } from './options.js';
-import { formatBytes, type StageProgress } from './progress.js';
+import { formatBytes } from '../io/byte-size.js';
+import type { StageProgress } from './progress.js';
 import type { StageRun } from './stage-tracker.js';
 
 export interface NodeStats {

@@ -1,4 +1,5 @@
 /** The piece length of a torrent: chosen from the data, or given by the user. */
+import { parseByteSize } from '../io/byte-size.js';
 import { BLOCK_SIZE, nextPowerOfTwo } from './merkle.js';
 
 export const MIN_PIECE_LENGTH = BLOCK_SIZE;
@@ -23,26 +24,13 @@ export function choosePieceLength(totalBytes: number): number {
   return length;
 }
 
-const UNITS: Readonly<Record<string, number>> = {
-  '': 1,
-  k: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-};
-
 /**
  * A piece size as the user wrote it: bytes, or with a binary suffix (16K, 1M, 4MiB). Returns
  * the bytes, or a sentence saying what is wrong.
  */
 export function parsePieceSize(textValue: string): number | string {
-  const match = /^(\d+)\s*([a-z]*)$/i.exec(textValue.trim());
-  const unit = match === null ? undefined : UNITS[match[2]!.toLowerCase()];
-  if (match === null || unit === undefined)
-    return `piece size "${textValue}" is not a number of bytes (like 262144, 256K, 1M or 4MiB)`;
-  const bytes = Number(match[1]) * unit;
+  const bytes = parseByteSize(textValue);
+  if (bytes === undefined) return `piece size "${textValue}" is not a number of bytes (like 262144, 256K, 1M or 4MiB)`;
   if (!isPowerOfTwo(bytes) || bytes < MIN_PIECE_LENGTH || bytes > MAX_PIECE_LENGTH) {
     return `piece size "${textValue}" must be a power of two from 16K to 256M`;
   }

@@ -1,15 +1,7 @@
 /** The report's data shaping, from the stats of real (in-memory) swarm runs and a stage fixture. */
 import test from 'ava';
 
-import {
-  badData,
-  formatBytes,
-  headline,
-  loadSpread,
-  stageProgress,
-  timeline,
-  transferMatrix,
-} from '../../src/report/shape.js';
+import { badData, headline, loadSpread, stageProgress, timeline, transferMatrix } from '../../src/report/shape.js';
 import { readStats, type ReportStats } from '../../src/report/stats-format.js';
 import { collectStats } from '../../src/tracker/stats.js';
 import { runSwarm } from '../helpers/memory-swarm.js';
@@ -137,11 +129,4 @@ test('a stage run with T*: the headline compares the slowest node with it', (t) 
   t.is(items.get('lower bound T*'), '4.750 s (slowest node at 2.00 x T*)');
   t.is(items.get('bytes per node'), '256.0 MiB');
   t.false(items.has('peers'), 'no swarm numbers for a stage run');
-});
-
-test('bytes are written in binary units', (t) => {
-  t.is(formatBytes(0), '0 B');
-  t.is(formatBytes(1023), '1023 B');
-  t.is(formatBytes(1536), '1.5 KiB');
-  t.is(formatBytes(3 * 1024 ** 3), '3.0 GiB');
 });
