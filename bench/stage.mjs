@@ -17,7 +17,8 @@
 // /dev/shm/mpitorrent-bench-stage), --data-root=DIR (default bench/build/stage-data),
 // --timeout=S (per job, default 900), --attempts=N (a job disturbed by other processes is run
 // again, up to N times in all: default 2), --max-wait=S (how long each job waits for other processes
-// to use under 0.5 cores, default 20). Results of --quick go to results/stage-quick.json. What the numbers mean: bench/stage.md.
+// to use under 0.5 cores, default 20). --quick writes results/stage-quick.json instead.
+// What the numbers mean: bench/stage.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
