@@ -15,9 +15,11 @@
 // (bcast-files' chunk, default 4 MiB), --seeders=K (passed to stage), --drop-caches (sync and
 // drop the page cache before every job: root only), --dest-root=DIR (default
 // /dev/shm/mpitorrent-bench-stage), --data-root=DIR (default bench/build/stage-data),
-// --timeout=S (per job, default 900), --attempts=N (a job disturbed by other processes is run
+// --main=PATH (the dist/main.js to run for d and e: default this checkout's), --timeout=S (per
+// job, default 900), --attempts=N (a job disturbed by other processes is run
 // again, up to N times in all: default 2), --max-wait=S (how long each job waits for other processes
-// to use under 0.5 cores, default 20). --quick writes results/stage-quick.json instead.
+// to use under 0.5 cores, default 20), --results=FILE (default results/stage.json; --quick:
+// results/stage-quick.json).
 // What the numbers mean: bench/stage.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -48,8 +50,9 @@ if (!Number.isInteger(chunk) || chunk < 1 || chunk > 2 ** 30) fail(`--chunk take
 if (seeders !== undefined && !/^[1-9]\d*$/.test(seeders)) fail(`--seeders takes a positive integer, not ${seeders}`);
 if (dropCaches && process.getuid?.() !== 0) fail('--drop-caches needs root (it writes /proc/sys/vm/drop_caches)');
 
-const resultsFile = path.join(benchDir, 'results', quick ? 'stage-quick.json' : 'stage.json');
-const mainJs = path.join(root, 'dist', 'main.js');
+const resultsFile = path.resolve(option('results') ?? path.join(benchDir, 'results', quick ? 'stage-quick.json' : 'stage.json'));
+// --main: another checkout's build (e.g. a branch's worktree), its addon as it finds it.
+const mainJs = path.resolve(option('main') ?? path.join(root, 'dist', 'main.js'));
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 // The issue's targets for stage (d): faster than (b) everywhere; within 2x of (a) on the large
@@ -71,7 +74,7 @@ function hasCommand(command) {
 }
 const stageBuilt = hasCommand('stage');
 const createBuilt = stageBuilt && hasCommand('create');
-if (stageBuilt) checkBuilt();
+if (stageBuilt && !option('main')) checkBuilt();
 
 // Each rank's peak RSS: GNU time's %M (ru_maxrss of the rank and its children, in KiB), written
 // to <dir>/rss.<rank>. `exec` keeps one process per rank, so mpirun signals reach time directly.
@@ -265,6 +268,7 @@ function writeResults(loadAfter) {
     node: process.version,
     mpi: mpi.version,
     mode: quick ? 'quick' : 'full',
+    main: path.relative(root, mainJs) || mainJs,
     runsPerJob: runs,
     attempts,
     chunkBytes: chunk,
