@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describeRun, runMpi } from '../helpers/mpirun.js';
+import { describeRun } from '../helpers/mpirun.js';
+import { runExclusive } from '../helpers/scenario.js';
 import { makeFileDataset, makeFolderDataset, PIECE } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -36,7 +37,7 @@ async function expectFailure(
   code: number,
   line: RegExp,
 ): Promise<void> {
-  const result = await runMpi(np, command, { timeoutMs: 30_000 });
+  const result = await runExclusive(np, command, { timeoutMs: 30_000 });
   t.is(result.code, code, describeRun(result));
   t.regex(result.stderr, line);
   t.true(result.ms < LIMIT_MS, `ended after ${result.ms} ms`);
@@ -155,7 +156,7 @@ test('a .torrent that does not match SOURCE: exit 3 naming the file and the piec
 
 test('a bad command line: exit 2, said once', async (t) => {
   const dir = freshDir();
-  const result = await runMpi(2, ['node', 'dist/main.js', 'stage', join(dir, 'x'), '--seeders', '0'], {
+  const result = await runExclusive(2, ['node', 'dist/main.js', 'stage', join(dir, 'x'), '--seeders', '0'], {
     timeoutMs: 30_000,
   });
   t.is(result.code, 2, describeRun(result));

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { StageStats } from '../../src/stage/stats.js';
-import { describeRun, runMpi } from '../helpers/mpirun.js';
+import { describeRun } from '../helpers/mpirun.js';
+import { runExclusive } from '../helpers/scenario.js';
 import { makeFileDataset } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -21,7 +22,7 @@ test('a 1 GiB file reaches 4 ranks byte for byte, with under 300 MiB resident pe
   // Written in 64 MiB random chunks: the test itself never holds the whole file either.
   for (let i = 0; i < 16; i++) makeFileDataset(join(dir, `part${i}`), GiB / 16);
   spawnSync('sh', ['-c', `cat ${dir}/part* > ${dir}/big.bin && rm ${dir}/part*`]);
-  const result = await runMpi(
+  const result = await runExclusive(
     4,
     [
       'node',

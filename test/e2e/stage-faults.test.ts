@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import type { StageStats } from '../../src/stage/stats.js';
-import { describeRun, runMpi } from '../helpers/mpirun.js';
+import { describeRun } from '../helpers/mpirun.js';
+import { runExclusive } from '../helpers/scenario.js';
 import { makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -63,7 +64,7 @@ test.serial('a seeder corrupting a third of what it sends: every copy exact, the
   makeFolderDataset(join(dir, 'src'), { bigBytes: 120 * PIECE + 9 });
   // Rank 1 seeds half the pieces, so the others must ask it; never distrusted, it is asked
   // again until each piece comes intact.
-  const result = await runMpi(
+  const result = await runExclusive(
     4,
     stage(
       join(dir, 'src'),
@@ -90,7 +91,7 @@ test.serial('a seeder corrupting a third of what it sends: every copy exact, the
 test.serial('a seeder whose share only it holds, corrupting it: exit 4 naming the piece and the liar', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: 40 * PIECE });
-  const result = await runMpi(
+  const result = await runExclusive(
     3,
     stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-corrupt', '1', '--stall-timeout', '1000'),
     { timeoutMs: 30_000 },
@@ -105,7 +106,7 @@ test.serial(
   async (t) => {
     const dir = freshDir();
     makeFolderDataset(join(dir, 'src'), { bigBytes: 200 * PIECE + 1 });
-    const killed = await runMpi(
+    const killed = await runExclusive(
       4,
       stage(join(dir, 'src'), join(dir, 'd{rank}'), '--seeders', '2', '--fault-kill', '1:30'),
       { timeoutMs: 30_000 },
@@ -113,7 +114,10 @@ test.serial(
     t.not(killed.code, 0, describeRun(killed));
     for (const rank of [0, 1, 2, 3]) assertNothingWrongAtFinalNames(t, join(dir, 'src'), join(dir, `d${rank}`));
 
-    const again = await runMpi(4, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')));
+    const again = await runExclusive(
+      4,
+      stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')),
+    );
     t.is(again.code, 0, describeRun(again));
     // The killed job took at most 10 s more than a whole run (its start-up is the same).
     t.true(killed.ms < again.ms + 10_000, `killed run: ${killed.ms} ms, whole run: ${again.ms} ms`);

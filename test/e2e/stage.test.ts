@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { StageStats } from '../../src/stage/stats.js';
 import { readTorrent } from '../../src/torrent/parse.js';
 import { libtorrentCheck, libtorrentMissing } from '../helpers/libtorrent.js';
-import { describeRun, runMpi } from '../helpers/mpirun.js';
+import { describeRun } from '../helpers/mpirun.js';
+import { runExclusive } from '../helpers/scenario.js';
 import { makeFileDataset, makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -24,7 +25,7 @@ function stage(source: string, dest: string, ...options: string[]): string[] {
 test('a single file reaches every rank byte for byte (np 2)', async (t) => {
   const dir = freshDir();
   makeFileDataset(join(dir, 'data.bin'), 9 * PIECE + 77);
-  const result = await runMpi(2, stage(join(dir, 'data.bin'), join(dir, 'out{rank}/copy.bin')));
+  const result = await runExclusive(2, stage(join(dir, 'data.bin'), join(dir, 'out{rank}/copy.bin')));
   t.is(result.code, 0, describeRun(result));
   for (const rank of [0, 1]) t.deepEqual(treeDifferences(join(dir, 'data.bin'), join(dir, `out${rank}/copy.bin`)), []);
 });
@@ -32,7 +33,10 @@ test('a single file reaches every rank byte for byte (np 2)', async (t) => {
 test('a folder reaches every rank whole: nested folders, empty file and folder, symlink, modes and times (np 3)', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'));
-  const result = await runMpi(3, stage(join(dir, 'src'), join(dir, 'dest-{rank}'), '--stats', join(dir, 'stats.json')));
+  const result = await runExclusive(
+    3,
+    stage(join(dir, 'src'), join(dir, 'dest-{rank}'), '--stats', join(dir, 'stats.json')),
+  );
   t.is(result.code, 0, describeRun(result));
   for (const rank of [0, 1, 2])
     t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `dest-${rank}`)), [], `rank ${rank}`);
@@ -53,7 +57,7 @@ test('ranks sharing a node and a destination write it once, by the lowest rank (
   makeFolderDataset(join(dir, 'src'));
   const command = stage(join(dir, 'src'), join(dir, 'shared-a'), '--stats', join(dir, 'stats.json'));
   const other = stage(join(dir, 'src'), join(dir, 'shared-b'));
-  const result = await runMpi(2, [...command, ':', '-np', '2', ...other]);
+  const result = await runExclusive(2, [...command, ':', '-np', '2', ...other]);
   t.is(result.code, 0, describeRun(result));
   for (const name of ['shared-a', 'shared-b'])
     t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, name)), [], name);
@@ -70,7 +74,7 @@ test('ranks sharing a node and a destination write it once, by the lowest rank (
 test('three seeders each read a share of SOURCE once, and --save-torrent keeps the manifest create would make (np 3)', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: 20 * PIECE + 5 });
-  const result = await runMpi(
+  const result = await runExclusive(
     3,
     stage(
       join(dir, 'src'),
@@ -124,7 +128,7 @@ test('--torrent gives the hashes: every rank gets the data the .torrent describe
     '--quiet',
   ]);
   t.is(created.status, 0, String(created.stderr));
-  const result = await runMpi(3, [
+  const result = await runExclusive(3, [
     ...MAIN,
     'stage',
     join(dir, 'src'),
@@ -151,9 +155,13 @@ test('2000 small files reach 8 destinations whole (np 8)', async (t) => {
   t.timeout(300_000);
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { smallFiles: 2000 });
-  const result = await runMpi(8, stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')), {
-    timeoutMs: 280_000,
-  });
+  const result = await runExclusive(
+    8,
+    stage(join(dir, 'src'), join(dir, 'd{rank}'), '--stats', join(dir, 'stats.json')),
+    {
+      timeoutMs: 280_000,
+    },
+  );
   t.is(result.code, 0, describeRun(result));
   for (let rank = 0; rank < 8; rank++)
     t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
@@ -167,7 +175,7 @@ test("libtorrent, checking a staged DEST against the job's own .torrent, finds e
   if (missing !== undefined) return t.pass(missing);
   const dir = freshDir();
   makeFolderDataset(join(dir, 'set'));
-  const result = await runMpi(
+  const result = await runExclusive(
     2,
     stage(join(dir, 'set'), join(dir, 'd{rank}/set'), '--save-torrent', join(dir, 'set.torrent')),
   );

@@ -4,7 +4,8 @@
  */
 import test from 'ava';
 
-import { describeRun, nodeTs, runMpi } from '../helpers/mpirun.js';
+import { describeRun, nodeTs } from '../helpers/mpirun.js';
+import { runExclusive } from '../helpers/scenario.js';
 
 const LIMIT_MS = 10_000;
 
@@ -50,7 +51,7 @@ const described = [
 
 for (const { mode, np, rank, code, reporter, line } of described) {
   test.serial(`${mode} on rank ${rank} of ${np}: "${line}", exit status ${code}`, async (t) => {
-    const result = await runMpi(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
+    const result = await runExclusive(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
       timeoutMs: 3 * LIMIT_MS,
     });
     const job = describeRun(result);
@@ -66,7 +67,7 @@ for (const { mode, np, rank, code, reporter, line } of described) {
 
 for (const { mode, np, rank, says } of cases) {
   test.serial(`${mode} on rank ${rank} of ${np} ends the whole job within ${LIMIT_MS / 1000} s`, async (t) => {
-    const result = await runMpi(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
+    const result = await runExclusive(np, nodeTs('test/mpi/fixtures/lifecycle.ts', [mode, String(rank)]), {
       timeoutMs: 3 * LIMIT_MS,
     });
     const job = describeRun(result);
