@@ -7,7 +7,8 @@
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -75,11 +76,21 @@ interface FinishedJob {
  * sbatch examples/slurm.sbatch in `dir` with `LAUNCHER=<launcher>`, then polls (sbatch --wait
  * polls every 2 to 10 s) until the job has left the running states.
  */
-async function submitExample(dir: string, launcher: string, ntasks: number): Promise<FinishedJob> {
-  const id = slurm(['sbatch', '--parsable', `--ntasks=${ntasks}`, EXAMPLE], {
+function submitExample(dir: string, launcher: string, ntasks: number): Promise<FinishedJob> {
+  return submit(dir, [`--ntasks=${ntasks}`, EXAMPLE], 'mpitorrent', { LAUNCHER: launcher });
+}
+
+/** sbatch with `args` in `dir`, then polls until the job has left the running states. */
+async function submit(
+  dir: string,
+  args: string[],
+  outputPrefix: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<FinishedJob> {
+  const id = slurm(['sbatch', '--parsable', ...args], {
     cwd: dir,
     env: {
-      LAUNCHER: launcher,
+      ...env,
       MPITORRENT: REPO_ROOT,
       OMPI_ALLOW_RUN_AS_ROOT: '1',
       OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1',
@@ -97,7 +108,7 @@ async function submitExample(dir: string, launcher: string, ntasks: number): Pro
     }
     await sleep(200);
   }
-  const outputFile = join(dir, `mpitorrent-${id}.out`);
+  const outputFile = join(dir, `${outputPrefix}-${id}.out`);
   return {
     id,
     state: /JobState=(\S+)/.exec(fields)?.[1] ?? '',
@@ -164,3 +175,45 @@ for (const launcher of ['srun', 'mpirun']) {
     },
   );
 }
+
+const STAGE_EXAMPLE = join(REPO_ROOT, 'examples', 'stage.sbatch');
+
+slurmTest(
+  'examples/stage.sbatch: the folder is staged to node-local /tmp, verified, used by the next step and removed with the job',
+  async (t) => {
+    const dir = freshDir('slurm-stage');
+    try {
+      const source = join(dir, 'dataset');
+      mkdirSync(join(source, 'sub'), { recursive: true });
+      writeFileSync(join(source, 'a.bin'), randomBytes(300_000));
+      writeFileSync(join(source, 'sub', 'b.txt'), 'b\n');
+      const job = await submit(dir, ['--nodes=1', STAGE_EXAMPLE, source], 'stage');
+      const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
+      t.is(job.state, 'COMPLETED', seen);
+      t.is(job.exitCode, '0:0', seen);
+      t.regex(job.output, /^mpitorrent stage: \S+ \S+ \(2 files, /m, seen);
+      // The computation step ran on the local copy, which the job removed at its end.
+      const local = new RegExp(`^\\S+\\s+(/tmp/\\S+/data-${job.id})$`, 'm').exec(job.output);
+      t.truthy(local, seen);
+      t.false(existsSync(local![1]!), 'the local copy is gone with the job');
+    } finally {
+      removeDir(dir);
+    }
+  },
+);
+
+slurmTest(
+  'examples/stage.sbatch: a missing SOURCE fails the batch job with exit status 3 and one line naming it',
+  async (t) => {
+    const dir = freshDir('slurm-stage-bad');
+    try {
+      const job = await submit(dir, ['--nodes=1', STAGE_EXAMPLE, join(dir, 'nothing-here')], 'stage');
+      const seen = `job ${job.id}: ${job.state}, ExitCode=${job.exitCode}\n--- output\n${job.output}`;
+      t.is(job.state, 'FAILED', seen);
+      t.is(job.exitCode, '3:0', seen);
+      t.regex(job.output, /^rank 0: \S*nothing-here: /m, seen);
+    } finally {
+      removeDir(dir);
+    }
+  },
+);
