@@ -9,26 +9,11 @@ import { join } from 'node:path';
 
 import { describeRun } from '../helpers/mpirun.js';
 import { runExclusive } from '../helpers/scenario.js';
-import { makeFileDataset, makeFolderDataset, PIECE } from '../helpers/stage-data.js';
+import { makeFileDataset, makeFolderDataset, PIECE, stageCommand as stage } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const freshDir = tempDirs('stage-bad');
 const LIMIT_MS = 15_000;
-
-function stage(source: string, dest: string, ...options: string[]): string[] {
-  return [
-    'node',
-    'dist/main.js',
-    'stage',
-    source,
-    dest,
-    '--piece-size',
-    String(PIECE),
-    '--progress',
-    'none',
-    ...options,
-  ];
-}
 
 async function expectFailure(
   t: import('ava').ExecutionContext,

@@ -10,29 +10,14 @@ import { join, relative } from 'node:path';
 import type { StageStats } from '../../src/stage/stats.js';
 import { describeRun } from '../helpers/mpirun.js';
 import { runExclusive } from '../helpers/scenario.js';
-import { makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
+import { makeFolderDataset, PIECE, stageCommand, treeDifferences } from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const freshDir = tempDirs('stage-faults');
 
 // Small windows, so that requests spread over every holder instead of all going to the seeder.
 function stage(source: string, dest: string, ...options: string[]): string[] {
-  return [
-    'node',
-    'dist/main.js',
-    'stage',
-    source,
-    dest,
-    '--piece-size',
-    String(PIECE),
-    '--progress',
-    'none',
-    '--window-bytes',
-    String(4 * PIECE),
-    '--batch-bytes',
-    String(PIECE),
-    ...options,
-  ];
+  return stageCommand(source, dest, '--window-bytes', String(4 * PIECE), '--batch-bytes', String(PIECE), ...options);
 }
 
 /** Every file at a final name in `copy` is the source's, byte for byte; hidden partials may stay. */

@@ -12,15 +12,17 @@ import { readTorrent } from '../../src/torrent/parse.js';
 import { libtorrentCheck, libtorrentMissing } from '../helpers/libtorrent.js';
 import { describeRun } from '../helpers/mpirun.js';
 import { runExclusive } from '../helpers/scenario.js';
-import { makeFileDataset, makeFolderDataset, PIECE, treeDifferences } from '../helpers/stage-data.js';
+import {
+  makeFileDataset,
+  makeFolderDataset,
+  PIECE,
+  stageCommand as stage,
+  treeDifferences,
+} from '../helpers/stage-data.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const freshDir = tempDirs('stage');
 const MAIN = ['node', 'dist/main.js'];
-
-function stage(source: string, dest: string, ...options: string[]): string[] {
-  return [...MAIN, 'stage', source, dest, '--piece-size', String(PIECE), '--progress', 'none', ...options];
-}
 
 test('a single file reaches every rank byte for byte (np 2)', async (t) => {
   const dir = freshDir();

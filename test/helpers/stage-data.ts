@@ -18,6 +18,22 @@ import { join } from 'node:path';
 
 export const PIECE = 16 * 1024;
 
+/** `node dist/main.js stage SOURCE DEST` with small pieces and no progress output, then `options`. */
+export function stageCommand(source: string, dest: string, ...options: string[]): string[] {
+  return [
+    'node',
+    'dist/main.js',
+    'stage',
+    source,
+    dest,
+    '--piece-size',
+    String(PIECE),
+    '--progress',
+    'none',
+    ...options,
+  ];
+}
+
 /** A folder: a file whose size is not a multiple of the piece size, an empty file and folder, nesting, a symlink. */
 export function makeFolderDataset(root: string, options: { bigBytes?: number; smallFiles?: number } = {}): void {
   mkdirSync(join(root, 'a/b/c'), { recursive: true });
