@@ -62,7 +62,9 @@ const work = '/dev/shm/mpitorrent-bench-cluster';
 // up.sh refuses to start over a cluster that is up (a test's, say); once ours is up, it goes
 // down however this ends, and the tmpfs folder goes too.
 let clusterUp = false;
+let currentRate;
 function clusterAt(rate) {
+  currentRate = rate;
   if (clusterUp) spawnSync(path.join(clusterDir, 'down.sh'), { stdio: 'inherit' });
   clusterUp = false;
   const up = spawnSync(path.join(clusterDir, 'up.sh'), [String(nodes), rate], { stdio: 'inherit' });
@@ -78,10 +80,18 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => p
 const mpirunArgs = (np) => ['-np', String(np), '--oversubscribe', '--map-by', 'node', '--bind-to', 'none',
   '--mca', 'btl', 'tcp,self', '--mca', 'mpi_yield_when_idle', '1'];
 
-/** One measured job; fails the benchmark when it fails. */
-function measuredJob(label, args) {
+/**
+ * One measured job; fails the benchmark when it fails, except a job that had not ended after
+ * `timeoutMs` when `mayHang`: then result.hung (its processes killed by down.sh and up.sh again).
+ */
+function measuredJob(label, args, { timeoutMs = 900_000, mayHang = false } = {}) {
   waitForQuiet({ limitCores: 0.3, maxWaitMs: 10_000 });
-  const result = measuredRun(path.join(clusterDir, 'mpirun.sh'), args, { env: mpi.env, timeoutMs: 900_000 });
+  const result = measuredRun(path.join(clusterDir, 'mpirun.sh'), args, { env: mpi.env, timeoutMs });
+  if (result.timedOut && mayHang) {
+    process.stderr.write(`${label}: had not ended after ${timeoutMs / 1000} s: killed\n${result.stderr.slice(-2000)}\n`);
+    clusterAt(currentRate);
+    return { ...result, hung: true };
+  }
   if (!result.ok) fail(`${label} failed (${result.reason}):\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -111,7 +121,11 @@ function sourceFile(bytes) {
 
 /** Whether two files hold the same bytes (compared in 64 MiB blocks). */
 function sameBytes(a, b) {
-  if (statSync(a).size !== statSync(b).size) return false;
+  try {
+    if (statSync(a).size !== statSync(b).size) return false;
+  } catch {
+    return false;  // missing
+  }
   const [fa, fb] = [openSync(a, 'r'), openSync(b, 'r')];
   const [ba, bb] = [Buffer.alloc(64 << 20), Buffer.alloc(64 << 20)];
   try {
@@ -131,7 +145,7 @@ function sameBytes(a, b) {
  * mpitorrent stage of one file to {host} folders in the tmpfs; every copy compared with the
  * source afterwards (outside the time). seconds: the job's own (stats.seconds).
  */
-function stageJob(bytes, { pieceSize, seeders = 1, windowBytes }) {
+function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
   const source = sourceFile(bytes);
   const dest = path.join(work, 'copies');
   rmSync(dest, { recursive: true, force: true });
@@ -140,7 +154,14 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes }) {
   if (pieceSize !== 'default') options.push('--piece-size', pieceSize);
   if (windowBytes !== undefined) options.push('--window-bytes', windowBytes);
   const label = `stage piece ${pieceSize}, ${seeders} seeder${seeders > 1 ? 's' : ''}${windowBytes ? `, window ${windowBytes}` : ''}`;
-  const result = measuredJob(label, [...mpirunArgs(nodes), 'node', path.join(root, 'dist', 'main.js'), 'stage', source, path.join(dest, '{host}', 'data.bin'), ...options]);
+  const result = measuredJob(label, [...mpirunArgs(nodes), 'node', path.join(root, 'dist', 'main.js'), 'stage', source, path.join(dest, '{host}', 'data.bin'), ...options],
+    { timeoutMs, mayHang: true });
+  if (result.hung) {
+    const complete = Array.from({ length: nodes }, (_, i) => sameBytes(source, path.join(dest, `node${i + 1}`, 'data.bin')));
+    rmSync(dest, { recursive: true, force: true });
+    return { seconds: NaN, wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores,
+      hung: { afterSeconds: timeoutMs / 1000, copiesComplete: complete.filter(Boolean).length } };
+  }
   const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
   for (let node = 1; node <= nodes; node++) {
     if (!sameBytes(source, path.join(dest, `node${node}`, 'data.bin'))) fail(`${label}: node${node}'s copy differs from the source`);
@@ -180,8 +201,16 @@ let bestPiece;
 const results = [];
 const loadBefore = loadAverage();
 
+/** Writes what was measured so far (after each table: a run cut short keeps its tables). */
+function save() {
+  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(root, 'bench', 'results', 'cluster.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(),
+    mpi: mpi.version, loadAverage: { before: loadBefore, after: loadAverage() }, results }, null, 2)}\n`);
+}
+
 function runAt(rate, size, { full }) {
   const nominal = bitsPerSecond(rate);
+  const stageTimeoutMs = Math.max(60, 12 * size * 8 / nominal) * 1000;  // 12 x T*: far beyond the star
   const rows = [];
   const add = (variant, kind, measured) => rows.push({ variant, kind, ...measured });
   const p2p = measure(() => cJob(2, 'p2p', size));
@@ -198,31 +227,37 @@ function runAt(rate, size, { full }) {
     add(`${tunedName(best)} (best tuned)`, 'tuned', measure(() => cJob(nodes, 'bcast', size, tuned(best.algorithm, best.segment))));
   }
   if (bestPiece === undefined) {
-    const tried = pieceChoices.map((pieceSize) => ({ pieceSize, ...measure(() => stageJob(size, { pieceSize })) }));
+    const tried = pieceChoices.map((pieceSize) => ({ pieceSize, ...measure(() => stageJob(size, { pieceSize, timeoutMs: stageTimeoutMs })) }));
     for (const one of tried) add(`mpitorrent stage, pieces ${one.pieceSize === 'default' ? `default (${mib(one.stage.pieceLength)})` : one.pieceSize}`, 'stage', one);
-    bestPiece = tried.reduce((a, b) => (b.seconds < a.seconds ? b : a)).pieceSize;
+    bestPiece = tried.reduce((a, b) => (!(a.seconds <= b.seconds) ? b : a)).pieceSize;
   } else {
-    add(`mpitorrent stage, pieces ${bestPiece} (best)`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece })));
+    add(`mpitorrent stage, pieces ${bestPiece} (best)`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, timeoutMs: stageTimeoutMs })));
   }
   if (full && size === sizes[0]) {
     for (const windowBytes of windowChoices) {
-      add(`mpitorrent stage, pieces ${bestPiece}, window ${windowBytes}`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, windowBytes })));
+      add(`mpitorrent stage, pieces ${bestPiece}, window ${windowBytes}`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, windowBytes, timeoutMs: stageTimeoutMs })));
     }
   }
-  if (full) add(`mpitorrent stage, pieces ${bestPiece}, 2 seeders`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, seeders: 2 })));
+  if (full) add(`mpitorrent stage, pieces ${bestPiece}, 2 seeders`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, seeders: 2, timeoutMs: stageTimeoutMs })));
   const lineRate = size * 8 / p2p.seconds;
   const floor = Math.floor(Math.log2(nodes));
   const lowerBound = (bits) => (size + floor * piece) * 8 / bits;
   const entry = { size, nodes, rate, piece, repeat, nominalBitsPerSecond: nominal, lineRateBitsPerSecond: lineRate,
     tStar: lowerBound(nominal), tStarAtLineRate: lowerBound(lineRate), rows };
   results.push(entry);
+  save();
   console.log(`\n${mib(size)} to ${nodes} nodes, links ${rate} (one link carried ${fixed(lineRate / 1e6, 0)} Mbit/s); ` +
     `T* = ${fixed(entry.tStar, 2)} s at ${rate} (${fixed(entry.tStarAtLineRate, 2)} s at the measured line rate), piece ${mib(piece)}`);
-  const header = ['variant', 'seconds', 'x T*', 'Mbit/s per node', 'CPU s', 'others, cores'];
+  // The ranks run under Open MPI's daemons, which no process here waits for: their CPU shows
+  // up as "others". So the column is the whole machine's (2 cores) during the job.
+  const header = ['variant', 'seconds', 'x T*', 'Mbit/s per node', 'machine busy, cores'];
   const cells = rows.map((row) => [row.variant, fixed(row.seconds, 2), fixed(row.seconds / entry.tStar, 2),
-    fixed(size * 8 / row.seconds / 1e6, 0), fixed(row.cpuS, 1), fixed(row.foreignCores, 2)]);
+    fixed(size * 8 / row.seconds / 1e6, 0), fixed(row.foreignCores + row.cpuS / row.wallS, 2)]);
   console.log(table(header, cells));
   console.log(`\n${markdownTable(header, cells)}`);
+  for (const row of rows.filter((one) => one.hung)) {
+    console.log(`  ${row.variant}: had not ended after ${row.hung.afterSeconds} s (killed); copies complete then: ${row.hung.copiesComplete} of ${nodes}`);
+  }
   for (const row of rows.filter((one) => one.stage)) {
     const s = row.stage;
     console.log(`  ${row.variant}: setup ${fixed(s.setupSeconds, 2)} s, nodes done ${fixed(s.firstDoneAt, 2)}..${fixed(s.lastDoneAt, 2)} s, ` +
@@ -236,8 +271,5 @@ for (const rate of otherRates) {
   clusterAt(rate);
   runAt(rate, sizes[0], { full: false });
 }
-mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 const file = path.join(root, 'bench', 'results', 'cluster.json');
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), mpi: mpi.version,
-  loadAverage: { before: loadBefore, after: loadAverage() }, results }, null, 2)}\n`);
 console.log(`\nload average ${loadBefore.join(' ')} before, ${loadAverage().join(' ')} after; written to ${path.relative(root, file)}`);
