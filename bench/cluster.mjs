@@ -20,6 +20,8 @@
 //   npm run bench:cluster -- [--nodes=8] [--rate=200mbit] [--sizes=256M,1G] [--piece=1M]
 //     [--tuned=3:4M] [--pieces=default,1M,4M] [--windows=4M,64M] [--full-up-to=SIZE] [--also-at=100mbit] [--repeat=1]
 //
+// --stage-args="...": more options for every stage job (e.g. "--request-timeout 60000").
+// --stage-only: p2p and the stage rows, no star or MPI_Bcast.
 // --windows: stage's --window-bytes to try (best piece size, first size; default: stage's own).
 // --also-at: other rates, at the first size only: p2p, the best tuned MPI_Bcast and stage (best
 // piece size); star and default MPI_Bcast are left out there (at the first rate they take N - 1
@@ -46,6 +48,8 @@ const piece = parseSize(option('piece') ?? '1M');
 const fullUpTo = option('full-up-to') === undefined ? Infinity : parseSize(option('full-up-to'));
 const pieceChoices = (option('pieces') ?? 'default,1M,4M').split(',');
 const windowChoices = (option('windows') ?? '').split(',').filter(Boolean);
+const stageArgs = (option('stage-args') ?? '').split(' ').filter(Boolean);
+const stageOnly = process.argv.includes('--stage-only');
 const bitsPerSecond = (rate) => {
   const match = /^(\d+)([kmg])bit$/.exec(rate);
   if (!match) fail(`a rate must look like 100mbit or 1gbit, not ${rate}`);
@@ -150,7 +154,7 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
   const dest = path.join(work, 'copies');
   rmSync(dest, { recursive: true, force: true });
   const statsFile = path.join(work, 'stats.json');
-  const options = ['--progress', 'none', '--quiet', '--stats', statsFile, '--seeders', String(seeders)];
+  const options = ['--progress', 'none', '--quiet', '--stats', statsFile, '--seeders', String(seeders), ...stageArgs];
   if (pieceSize !== 'default') options.push('--piece-size', pieceSize);
   if (windowBytes !== undefined) options.push('--window-bytes', windowBytes);
   const label = `stage piece ${pieceSize}, ${seeders} seeder${seeders > 1 ? 's' : ''}${windowBytes ? `, window ${windowBytes}` : ''}`;
@@ -210,16 +214,23 @@ function save() {
 
 function runAt(rate, size, { full }) {
   const nominal = bitsPerSecond(rate);
-  const stageTimeoutMs = Math.max(60, 12 * size * 8 / nominal) * 1000;  // 12 x T*: far beyond the star
+  const stageTimeoutMs = Math.round(Math.max(60, 12 * size * 8 / nominal) * 1000);  // 12 x T*: far beyond the star
   const rows = [];
-  const add = (variant, kind, measured) => rows.push({ variant, kind, ...measured });
+  const entry = { size, nodes, rate, piece, repeat, nominalBitsPerSecond: nominal, rows };
+  results.push(entry);
+  const add = (variant, kind, measured) => {
+    rows.push({ variant, kind, ...measured });
+    save();
+  };
   const p2p = measure(() => cJob(2, 'p2p', size));
   add('p2p (one link, np 2)', 'p2p', p2p);
-  if (full && size <= fullUpTo) {
+  if (full && size <= fullUpTo && !stageOnly) {
     add('star (rank 0 sends to each node in turn)', 'star', measure(() => cJob(nodes, 'star', size)));
     add('MPI_Bcast, Open MPI\'s choice', 'bcast', measure(() => cJob(nodes, 'bcast', size)));
   }
-  if (best === undefined) {
+  if (stageOnly) {
+    // p2p only: the MPI rows come from another run
+  } else if (best === undefined) {
     const grid = GRID.map(([algorithm, segment]) => ({ algorithm, segment, ...measure(() => cJob(nodes, 'bcast', size, tuned(algorithm, segment))) }));
     for (const point of grid) add(tunedName(point), 'tuned', point);
     best = grid.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -242,9 +253,7 @@ function runAt(rate, size, { full }) {
   const lineRate = size * 8 / p2p.seconds;
   const floor = Math.floor(Math.log2(nodes));
   const lowerBound = (bits) => (size + floor * piece) * 8 / bits;
-  const entry = { size, nodes, rate, piece, repeat, nominalBitsPerSecond: nominal, lineRateBitsPerSecond: lineRate,
-    tStar: lowerBound(nominal), tStarAtLineRate: lowerBound(lineRate), rows };
-  results.push(entry);
+  Object.assign(entry, { lineRateBitsPerSecond: lineRate, tStar: lowerBound(nominal), tStarAtLineRate: lowerBound(lineRate) });
   save();
   console.log(`\n${mib(size)} to ${nodes} nodes, links ${rate} (one link carried ${fixed(lineRate / 1e6, 0)} Mbit/s); ` +
     `T* = ${fixed(entry.tStar, 2)} s at ${rate} (${fixed(entry.tStarAtLineRate, 2)} s at the measured line rate), piece ${mib(piece)}`);
