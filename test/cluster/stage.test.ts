@@ -67,7 +67,7 @@ clusterTest('stage with one rank per node: every node\'s destination is a byte-e
   for (const [rank, bytes] of run.writtenBytes.entries()) t.true(bytes >= BIG, `rank ${rank} wrote ${bytes} bytes`);
 });
 
-clusterTest('stage with two ranks per node sharing a {host} destination: exactly one writer per node, the other rank writes nothing', async (t) => {
+clusterTest('stage with two ranks per node sharing a {host} destination: exactly one writer per node, the other rank writes none of the data', async (t) => {
   const np = 2 * NODES;
   const run = await stageToHosts(np);
   checkCopies(t, run);
