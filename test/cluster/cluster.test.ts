@@ -12,17 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { describeRun, nodeTs, runMpi } from '../helpers/mpirun.js';
 import { freshDir, loadScenarioDir, mainCommand, removeDir, runScenario } from '../helpers/scenario.js';
 import { FAULTS, generateScenario, type Scenario } from '../scenarios/generate.js';
-import { CLUSTER_PREFIX, CLUSTER_RANGE, nodeProcesses, parseJobMap, startJob, useCluster } from './harness.js';
+import { CLUSTER_PREFIX, CLUSTER_RANGE, nodeProcesses, parseJobMap, SPREAD_OVER_TCP, startJob, useCluster } from './harness.js';
 
 const NODES = 4;
 const clusterTest = useCluster({ nodes: NODES, rate: '1gbit' });
 
-/** Round-robin placement over the nodes, TCP between all ranks, and the job map on stdout. */
-const SPREAD_OVER_TCP = {
-  OMPI_MCA_rmaps_base_mapping_policy: 'node',
-  OMPI_MCA_btl: 'tcp,self',
-  OMPI_MCA_rmaps_base_display_map: '1',
-};
 const COURSE = fileURLToPath(new URL('../fixtures/course/', import.meta.url));
 const CHECKER_LIMIT_MS = 20_000;
 const FAILURE_LIMIT_MS = 10_000;
@@ -43,7 +37,7 @@ clusterTest('the cluster is sealed: no namespace has a default route and the roo
     'no interface of the cluster is in the root namespace');
 });
 
-clusterTest('each node is its own host: ranks see their node\'s name and namespace, and Open MPI counts 2 local ranks per node', async (t) => {
+clusterTest('each node is its own host: ranks see their node\'s name and namespace, and Open MPI and MPI_Comm_split_type count 2 ranks per node', async (t) => {
   const np = 2 * NODES;
   const result = await runMpi(np, nodeTs('test/cluster/fixtures/where.ts'), { env: SPREAD_OVER_TCP, timeoutMs: 60_000 });
   t.is(result.code, 0, describeRun(result));
@@ -51,6 +45,7 @@ clusterTest('each node is its own host: ranks see their node\'s name and namespa
   if (line === undefined) return t.fail(describeRun(result));
   const ranks = JSON.parse(line.slice('where '.length)) as {
     rank: number; hostname: string; processor: string; netns: string; localRank: number; localSize: number;
+    sharedRank: number; sharedSize: number;
   }[];
   t.deepEqual(ranks.map((rank) => rank.rank), [...Array(np).keys()], 'every rank reached rank 0');
   for (const rank of ranks) {
@@ -58,13 +53,14 @@ clusterTest('each node is its own host: ranks see their node\'s name and namespa
     t.is(rank.processor, nodeOfRank(rank.rank), `rank ${rank.rank}'s MPI processor name`);
     t.is(rank.localSize, 2, `rank ${rank.rank}: ranks on its node`);
     t.is(rank.localRank, rank.rank < NODES ? 0 : 1, `rank ${rank.rank}'s rank within its node`);
+    t.is(rank.sharedSize, 2, `rank ${rank.rank}: size of its splitType(SHARED) group`);
+    t.is(rank.sharedRank, rank.localRank, `rank ${rank.rank}'s rank in its splitType(SHARED) group`);
   }
   const namespaces = new Map<string, Set<string>>();
   for (const rank of ranks) namespaces.set(rank.hostname, (namespaces.get(rank.hostname) ?? new Set()).add(rank.netns));
   t.is(namespaces.size, NODES);
   t.true([...namespaces.values()].every((set) => set.size === 1), 'the ranks of a node share its namespace');
   t.is(new Set(ranks.map((rank) => rank.netns)).size, NODES, 'nodes do not share a namespace');
-  // TODO(splitType): once the binding has MPI_Comm_split_type, also check SHARED groups of size 2.
 });
 
 for (const name of existsSync(COURSE) ? readdirSync(COURSE).filter((entry) => entry.startsWith('test')).sort() : []) {

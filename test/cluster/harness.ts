@@ -23,6 +23,13 @@ export const CLUSTER_MPIRUN = `${CLUSTER_DIR}mpirun.sh`;
 export const CLUSTER_PREFIX = process.env.MPITORRENT_CLUSTER_PREFIX ?? 'mptc';
 export const CLUSTER_RANGE = `${process.env.MPITORRENT_CLUSTER_NET ?? '10.213.57'}.0/24`;
 
+/** Environment for a job: round-robin placement over the nodes, TCP between all ranks, and the job map on stdout. */
+export const SPREAD_OVER_TCP = {
+  OMPI_MCA_rmaps_base_mapping_policy: 'node',
+  OMPI_MCA_btl: 'tcp,self',
+  OMPI_MCA_rmaps_base_display_map: '1',
+};
+
 /** Why the cluster cannot run here, or undefined when it can. */
 export function clusterUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces, tc)';
