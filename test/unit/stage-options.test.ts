@@ -62,7 +62,7 @@ test('bad command lines are usage errors, said in one line', (t) => {
     [['only-source'], /stage takes SOURCE and DEST/],
     [['a', 'b', 'c'], /stage takes SOURCE and DEST/],
     [['a', 'b', '--seeders', '0'], /--seeders takes a whole number of at least 1/],
-    [['a', 'b', '--piece-size', '1000'], /--piece-size must be a power of two of at least 16K/],
+    [['a', 'b', '--piece-size', '1000'], /--piece-size: piece size "1000" must be a power of two from 16K to 256M/],
     [['a', 'b', '--progress', 'fancy'], /--progress takes bar, lines or none/],
     [['a', 'b', '--torrent', 't', '--piece-size', '1M'], /--piece-size comes from the \.torrent/],
     [['a', 'b', '--input-dir', 'x'], /--input-dir is an option of the course mode/],
