@@ -20,7 +20,7 @@
 // again, up to N times in all: default 2), --max-wait=S (how long each job waits for other processes
 // to use under 0.5 cores, default 20), --results=FILE (default results/stage.json; --quick:
 // results/stage-quick.json).
-// What the numbers mean: bench/stage.md.
+// What the numbers mean: bench/README.md, section "Staging".
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
