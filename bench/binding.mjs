@@ -12,10 +12,26 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_BACKOFF } from '../dist/mpi/backoff.js';  // plain JS: does not load the addon
+import { DEFAULT_BACKOFF } from '../dist/mpi/backoff.js'; // plain JS: does not load the addon
 import {
-  benchDir, buildC, checkBuilt, detectMpi, fail, firstLine, fixed, flag, loadAverage, machine as describeMachine,
-  markdownTable, measuredRun, median, mulberry32, option, root, run, undisturbed,
+  benchDir,
+  buildC,
+  checkBuilt,
+  detectMpi,
+  fail,
+  firstLine,
+  fixed,
+  flag,
+  loadAverage,
+  machine as describeMachine,
+  markdownTable,
+  measuredRun,
+  median,
+  mulberry32,
+  option,
+  root,
+  run,
+  undisturbed,
 } from './lib.mjs';
 
 const quick = flag('quick');
@@ -55,15 +71,25 @@ const WAITING = {
 // <kind>-<sleep cap µs>[-s<polls before the first sleep>]; without -s, the library's default.
 const STRATEGIES = quick
   ? ['blocking', 'js-1000', 'poller-1000', 'hybrid-1000']
-  : ['blocking', 'js-250', 'js-1000', 'js-4000', 'js-1000-s1000', 'poller-1000', 'hybrid-250', 'hybrid-1000',
-    'hybrid-4000', 'hybrid-1000-s4000'];
+  : [
+      'blocking',
+      'js-250',
+      'js-1000',
+      'js-4000',
+      'js-1000-s1000',
+      'poller-1000',
+      'hybrid-250',
+      'hybrid-1000',
+      'hybrid-4000',
+      'hybrid-1000-s4000',
+    ];
 // What the library does by default: Communicator.waitMessage's Backoff (a synchronous worker loop).
 const DEFAULT_STRATEGY = `js-${DEFAULT_BACKOFF.sleepCapUs}`;
 
 const TARGETS = {
-  latencyGapUs: 0.3,     // Node within 0.3 µs of C at 1 B
-  bandwidthRatio: 0.95,  // at least 95 % of C's bandwidth from 1 MiB up
-  idleCpuCores: 0.10,    // a rank's two waiting workers cost under 10 % of a core
+  latencyGapUs: 0.3, // Node within 0.3 µs of C at 1 B
+  bandwidthRatio: 0.95, // at least 95 % of C's bandwidth from 1 MiB up
+  idleCpuCores: 0.1, // a rank's two waiting workers cost under 10 % of a core
 };
 
 // Other work on the machine (another job, a test run) ruins timings on 2 cores: each run waits
@@ -93,7 +119,10 @@ function findMpi4py() {
 }
 
 function parseJsonLines(text) {
-  return text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +161,11 @@ function pingPongImplementations(cBinary, mpi4py) {
     { id: 'node-worker', label: 'Node worker thread', command: [process.execPath, 'bench/pingpong.mjs', 'worker'] },
   ];
   if (mpi4py) {
-    implementations.push({ id: 'mpi4py', label: `mpi4py ${mpi4py.version}`, command: [mpi4py.python, 'bench/pingpong.py'] });
+    implementations.push({
+      id: 'mpi4py',
+      label: `mpi4py ${mpi4py.version}`,
+      command: [mpi4py.python, 'bench/pingpong.py'],
+    });
   }
   return implementations;
 }
@@ -154,8 +187,13 @@ function runPingPong(mpi, implementations) {
         const [report] = parseJsonLines(result.stdout);
         if (!report) fail(`${implementation.label} printed no result:\n${result.stdout}\n${result.stderr}`);
         runs.push({
-          metric, round, id: implementation.id, foreignCores: result.foreignCores, stealCores: result.stealCores,
-          attempts: result.attempts, ...report,
+          metric,
+          round,
+          id: implementation.id,
+          foreignCores: result.foreignCores,
+          stealCores: result.stealCores,
+          attempts: result.attempts,
+          ...report,
         });
       }
     }
@@ -167,7 +205,8 @@ function summarizePingPong(runs) {
   const summary = {};
   for (const id of new Set(runs.map((r) => r.id))) {
     summary[id] = SIZES.map(({ size, metric }) => {
-      const rounds = runs.filter((r) => r.id === id)
+      const rounds = runs
+        .filter((r) => r.id === id)
         .map((r) => r.results.find((result) => result.size === size)?.halfRoundTripUs)
         .filter((repetitions) => repetitions !== undefined);
       const roundMediansUs = rounds.map(median);
@@ -205,8 +244,9 @@ function runWaiting(mpi) {
       process.stderr.write(`waiting: ${strategy} at np ${ranks}\n`);
       const launch = ranks === 2 ? mpi.onePerCore : mpi.oversubscribed(ranks);
       const waitingArgs = [WAITING.idleMs, WAITING.roundTrips, WAITING.gapSamples, WAITING.gapMs].map(String);
-      const result = runUndisturbed(mpi, [...launch, process.execPath, 'bench/waiting.mjs', strategy, ...waitingArgs],
-        { timeoutMs: 180000 });
+      const result = runUndisturbed(mpi, [...launch, process.execPath, 'bench/waiting.mjs', strategy, ...waitingArgs], {
+        timeoutMs: 180000,
+      });
       if (!result.ok) {
         results.push({ strategy, np: ranks, error: `${result.reason}: ${result.stderr.slice(-2000)}` });
         continue;
@@ -234,8 +274,14 @@ function runWaiting(mpi) {
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-const us = (value) => (value === undefined || value === null ? 'n/a'
-  : value < 10 ? value.toFixed(2) : value < 1000 ? value.toFixed(1) : value.toFixed(0));
+const us = (value) =>
+  value === undefined || value === null
+    ? 'n/a'
+    : value < 10
+      ? value.toFixed(2)
+      : value < 1000
+        ? value.toFixed(1)
+        : value.toFixed(0);
 const signedUs = (value) => (value < 0 ? `−${us(-value)}` : `+${us(value)}`);
 const percent = (ratio) => `${(ratio * 100).toFixed(1)} %`;
 
@@ -257,9 +303,15 @@ function pingPongTables(summary) {
     const worker = summary['node-worker'][index];
     if (metric === 'latency') {
       latencyRows.push([
-        sizeLabel(size), us(c.reportedUs), us(single.reportedUs),
-        us(main.reportedUs), signedUs(main.reportedUs - c.reportedUs), fixed(main.reportedUs / c.reportedUs, 2),
-        us(worker.reportedUs), signedUs(worker.reportedUs - c.reportedUs), fixed(worker.reportedUs / c.reportedUs, 2),
+        sizeLabel(size),
+        us(c.reportedUs),
+        us(single.reportedUs),
+        us(main.reportedUs),
+        signedUs(main.reportedUs - c.reportedUs),
+        fixed(main.reportedUs / c.reportedUs, 2),
+        us(worker.reportedUs),
+        signedUs(worker.reportedUs - c.reportedUs),
+        fixed(worker.reportedUs / c.reportedUs, 2),
         py(index) ? us(py(index).reportedUs) : 'n/a',
         py(index) ? fixed(main.reportedUs / py(index).reportedUs, 2) : 'n/a',
         py(index) ? fixed(worker.reportedUs / py(index).reportedUs, 2) : 'n/a',
@@ -270,30 +322,68 @@ function pingPongTables(summary) {
         return `${fixed(value, 2)} (${fixed(low, 2)}–${fixed(high, 2)})`;
       };
       bandwidthRows.push([
-        sizeLabel(size), fixed(c.reportedGBs, 2), fixed(single.reportedGBs, 2), ratio(single, c),
-        fixed(main.reportedGBs, 2), ratio(main, c),
-        fixed(worker.reportedGBs, 2), ratio(worker, c),
+        sizeLabel(size),
+        fixed(c.reportedGBs, 2),
+        fixed(single.reportedGBs, 2),
+        ratio(single, c),
+        fixed(main.reportedGBs, 2),
+        ratio(main, c),
+        fixed(worker.reportedGBs, 2),
+        ratio(worker, c),
         py(index) ? fixed(py(index).reportedGBs, 2) : 'n/a',
         py(index) ? ratio(main, py(index)) : 'n/a',
         py(index) ? ratio(worker, py(index)) : 'n/a',
       ]);
     }
-    const cell = (entry) => (entry === undefined ? 'n/a'
-      : metric === 'latency' ? `${us(entry.medianUs)} µs` : `${fixed(gigabytesPerSecond(size, entry.medianUs), 2)} GB/s`);
+    const cell = (entry) =>
+      entry === undefined
+        ? 'n/a'
+        : metric === 'latency'
+          ? `${us(entry.medianUs)} µs`
+          : `${fixed(gigabytesPerSecond(size, entry.medianUs), 2)} GB/s`;
     allRows.push([sizeLabel(size), cell(c), cell(single), cell(main), cell(worker), cell(py(index))]);
   });
   return [
-    'Half round trip, µs: each implementation\'s fastest round (the median of its repetitions); lower is better',
-    markdownTable(['size', 'C', 'C single', 'Node main', 'main − C', 'main/C', 'Node worker', 'worker − C', 'worker/C',
-      'mpi4py', 'main/mpi4py', 'worker/mpi4py'], latencyRows),
+    "Half round trip, µs: each implementation's fastest round (the median of its repetitions); lower is better",
+    markdownTable(
+      [
+        'size',
+        'C',
+        'C single',
+        'Node main',
+        'main − C',
+        'main/C',
+        'Node worker',
+        'worker − C',
+        'worker/C',
+        'mpi4py',
+        'main/mpi4py',
+        'worker/mpi4py',
+      ],
+      latencyRows,
+    ),
     '',
     'Bandwidth, GB/s = size / half round trip (10^9 B/s), median round; higher is better. Ratios of ' +
       'bandwidth with a 90 % bootstrap interval over rounds; C single/C is the control (the same code at ' +
       'these sizes), so its interval shows the noise',
-    markdownTable(['size', 'C', 'C single', 'single/C', 'Node main', 'main/C', 'Node worker', 'worker/C', 'mpi4py',
-      'main/mpi4py', 'worker/mpi4py'], bandwidthRows),
+    markdownTable(
+      [
+        'size',
+        'C',
+        'C single',
+        'single/C',
+        'Node main',
+        'main/C',
+        'Node worker',
+        'worker/C',
+        'mpi4py',
+        'main/mpi4py',
+        'worker/mpi4py',
+      ],
+      bandwidthRows,
+    ),
     '',
-    'The same, median of all repetitions of all rounds (mixes the machine\'s fast and slow states)',
+    "The same, median of all repetitions of all rounds (mixes the machine's fast and slow states)",
     markdownTable(['size', 'C', 'C single', 'Node main', 'Node worker', 'mpi4py'], allRows),
   ].join('\n');
 }
@@ -302,12 +392,23 @@ function waitingTable(results, plan = WAITING) {
   const rows = [...new Set(results.map((r) => r.strategy))].map((strategy) => {
     const at2 = results.find((r) => r.strategy === strategy && r.np === 2);
     const over = results.find((r) => r.strategy === strategy && r.np === plan.oversubscribedRanks);
-    const cells = (r) => (r?.error ? ['failed', '', '', '', '', ''] : [
-      us(r?.roundTrip?.medianUs), us(r?.roundTrip?.p90Us), us(r?.roundTrip?.p99Us), us(r?.afterGap?.medianUs),
-      us(r?.afterGap?.p99Us), fixed(r?.idleCpuPerRank, 3),
-    ]);
-    return [strategy + (strategy === DEFAULT_STRATEGY ? ' (default)' : ''), ...cells(at2), ...cells(over),
-      over?.error ? '' : fixed(over?.idleCpuTotal, 2)];
+    const cells = (r) =>
+      r?.error
+        ? ['failed', '', '', '', '', '']
+        : [
+            us(r?.roundTrip?.medianUs),
+            us(r?.roundTrip?.p90Us),
+            us(r?.roundTrip?.p99Us),
+            us(r?.afterGap?.medianUs),
+            us(r?.afterGap?.p99Us),
+            fixed(r?.idleCpuPerRank, 3),
+          ];
+    return [
+      strategy + (strategy === DEFAULT_STRATEGY ? ' (default)' : ''),
+      ...cells(at2),
+      ...cells(over),
+      over?.error ? '' : fixed(over?.idleCpuTotal, 2),
+    ];
   });
   const n = plan.oversubscribedRanks;
   const gap = `${plan.gapMs}–${2 * plan.gapMs} ms`;
@@ -315,8 +416,25 @@ function waitingTable(results, plan = WAITING) {
     `Waiting strategies: 1-byte round trips between worker threads of ranks 0 and 1, µs, every receive waiting ` +
       `with the strategy (${plan.roundTrips} back to back; "idle" = ${plan.gapSamples} after ${gap} of ` +
       `silence); CPU = cores used by a rank while its two workers wait (whole process, ${plan.idleMs / 1000} s)`,
-    markdownTable(['strategy', 'np 2 median', 'p90', 'p99', 'idle median', 'idle p99', 'CPU/rank',
-      `np ${n} median`, 'p90', 'p99', 'idle median', 'idle p99', 'CPU/rank', `CPU, all ${n}`], rows),
+    markdownTable(
+      [
+        'strategy',
+        'np 2 median',
+        'p90',
+        'p99',
+        'idle median',
+        'idle p99',
+        'CPU/rank',
+        `np ${n} median`,
+        'p90',
+        'p99',
+        'idle median',
+        'idle p99',
+        'CPU/rank',
+        `CPU, all ${n}`,
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -344,8 +462,10 @@ function evaluateTargets(pingPong, waiting) {
       const worst = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
       targets.push({
         target: `${id}: ≥ ${TARGETS.bandwidthRatio * 100} % of C's bandwidth from 1 MiB up`,
-        measured: ratios.map((r) => `${sizeLabel(r.s.size)} ${percent(r.ratio)} (${percent(r.low)}–${percent(r.high)})`)
-          .join(', ') + `; ${controlText}`,
+        measured:
+          ratios
+            .map((r) => `${sizeLabel(r.s.size)} ${percent(r.ratio)} (${percent(r.low)}–${percent(r.high)})`)
+            .join(', ') + `; ${controlText}`,
         met: worst.ratio >= TARGETS.bandwidthRatio,
       });
     }
@@ -359,11 +479,13 @@ function evaluateTargets(pingPong, waiting) {
         }));
         const slower = comparisons.filter((c) => c.ratio >= 1);
         const ratios = comparisons.map((c) => c.ratio);
-        const describe = (c) => `${sizeLabel(c.s.size)} (+${((c.ratio - 1) * 100).toFixed(1)} %` +
+        const describe = (c) =>
+          `${sizeLabel(c.s.size)} (+${((c.ratio - 1) * 100).toFixed(1)} %` +
           `${c.interval && c.interval.high >= 1 ? ', within the noise' : ''})`;
         targets.push({
           target: `${id}: faster than mpi4py's buffer API at every size`,
-          measured: `time Node/mpi4py ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` +
+          measured:
+            `time Node/mpi4py ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` +
             (slower.length ? `; not faster at ${slower.map(describe).join(', ')}` : ''),
           met: slower.length === 0,
         });
@@ -376,7 +498,8 @@ function evaluateTargets(pingPong, waiting) {
     const chosen = waiting.find((r) => r.strategy === DEFAULT_STRATEGY && r.np === WAITING.oversubscribedRanks);
     if (chosen && !chosen.error) {
       targets.push({
-        target: `two waiting workers cost < ${TARGETS.idleCpuCores * 100} % of a core per rank (${DEFAULT_STRATEGY}, ` +
+        target:
+          `two waiting workers cost < ${TARGETS.idleCpuCores * 100} % of a core per rank (${DEFAULT_STRATEGY}, ` +
           `np ${WAITING.oversubscribedRanks} on ${os.cpus().length} cores)`,
         measured: `${percent(chosen.idleCpuPerRank)} mean, ${percent(chosen.idleCpuMaxRank)} worst rank`,
         met: chosen.idleCpuMaxRank < TARGETS.idleCpuCores,
@@ -389,8 +512,10 @@ function evaluateTargets(pingPong, waiting) {
 /** Which strategy did best on each count (the choice: docs/decisions/001-waiting-strategies.md). */
 function bestStrategies(waiting) {
   const measured = waiting.filter((r) => !r.error && r.roundTrip);
-  const lowest = (np, value) => measured.filter((r) => r.np === np)
-    .reduce((best, r) => (best === undefined || value(r) < value(best) ? r : best), undefined)?.strategy;
+  const lowest = (np, value) =>
+    measured
+      .filter((r) => r.np === np)
+      .reduce((best, r) => (best === undefined || value(r) < value(best) ? r : best), undefined)?.strategy;
   const n = WAITING.oversubscribedRanks;
   return {
     lowestMedianAtOnePerCore: lowest(2, (r) => r.roundTrip.medianUs),
@@ -408,33 +533,54 @@ function report({ date, machine, mpi4py, plan, pingPong, waiting, elapsedS }) {
   const best = waiting ? bestStrategies(waiting) : undefined;
   const output = [];
   output.push(`mpitorrent binding benchmark, ${date}`);
-  output.push(`${machine.model ?? machine.cpu}, ${machine.cores} cores; Node ${machine.node}; ${machine.mpirun}` +
-    (mpi4py ? `; mpi4py ${mpi4py.version} (${mpi4py.python})` : '; mpi4py not installed'));
+  output.push(
+    `${machine.model ?? machine.cpu}, ${machine.cores} cores; Node ${machine.node}; ${machine.mpirun}` +
+      (mpi4py ? `; mpi4py ${mpi4py.version} (${mpi4py.python})` : '; mpi4py not installed'),
+  );
   if (pingPong) {
-    output.push('', `Ping-pong at np 2, one rank per core; interleaved rounds (processes) × ${plan.repetitions} ` +
-      `repetitions: ${plan.rounds.latency} rounds up to 64 KiB, ${plan.rounds.bandwidth} from 1 MiB`);
+    output.push(
+      '',
+      `Ping-pong at np 2, one rank per core; interleaved rounds (processes) × ${plan.repetitions} ` +
+        `repetitions: ${plan.rounds.latency} rounds up to 64 KiB, ${plan.rounds.bandwidth} from 1 MiB`,
+    );
     output.push(pingPongTables(pingPong.summary));
   }
   if (waiting) output.push('', waitingTable(waiting, plan.waiting));
   if (best) {
-    output.push('', `Lowest at np 2: median ${best.lowestMedianAtOnePerCore}, p90 ${best.lowestP90AtOnePerCore}; ` +
-      `at np ${WAITING.oversubscribedRanks}: median ${best.lowestMedianOversubscribed}, idle CPU ` +
-      `${best.lowestIdleCpuOversubscribed}. Library default: ${DEFAULT_STRATEGY} (Backoff: ` +
-      `${DEFAULT_BACKOFF.spins} polls, sleeps ${DEFAULT_BACKOFF.sleepStartUs} µs doubling to ${DEFAULT_BACKOFF.sleepCapUs} µs).`);
+    output.push(
+      '',
+      `Lowest at np 2: median ${best.lowestMedianAtOnePerCore}, p90 ${best.lowestP90AtOnePerCore}; ` +
+        `at np ${WAITING.oversubscribedRanks}: median ${best.lowestMedianOversubscribed}, idle CPU ` +
+        `${best.lowestIdleCpuOversubscribed}. Library default: ${DEFAULT_STRATEGY} (Backoff: ` +
+        `${DEFAULT_BACKOFF.spins} polls, sleeps ${DEFAULT_BACKOFF.sleepStartUs} µs doubling to ${DEFAULT_BACKOFF.sleepCapUs} µs).`,
+    );
   }
-  output.push('', 'Targets', markdownTable(['target', 'measured', 'met'],
-    targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
+  output.push(
+    '',
+    'Targets',
+    markdownTable(
+      ['target', 'measured', 'met'],
+      targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+    ),
+  );
   const allRuns = [...(pingPong?.runs ?? []), ...(waiting ?? [])].filter((r) => r.foreignCores !== undefined);
   const disturbed = allRuns.filter((r) => r.foreignCores >= QUIET.limitCores);
   const maxForeign = Math.max(0, ...allRuns.map((r) => r.foreignCores));
   const maxSteal = Math.max(0, ...allRuns.map((r) => r.stealCores));
-  output.push('', `Other processes used at most ${maxForeign.toFixed(2)} cores during a run ` +
-    `(hypervisor steal at most ${maxSteal.toFixed(2)})` + (disturbed.length
-    ? `; ${disturbed.length} of ${allRuns.length} runs stayed disturbed after ${QUIET.attempts} attempts: ` +
-      'treat their numbers with care.'
-    : '.'));
-  output.push('', `Finished in ${elapsedS.toFixed(0)} s; load average before ` +
-    `${machine.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}.`);
+  output.push(
+    '',
+    `Other processes used at most ${maxForeign.toFixed(2)} cores during a run ` +
+      `(hypervisor steal at most ${maxSteal.toFixed(2)})` +
+      (disturbed.length
+        ? `; ${disturbed.length} of ${allRuns.length} runs stayed disturbed after ${QUIET.attempts} attempts: ` +
+          'treat their numbers with care.'
+        : '.'),
+  );
+  output.push(
+    '',
+    `Finished in ${elapsedS.toFixed(0)} s; load average before ` +
+      `${machine.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}.`,
+  );
   process.stdout.write(output.join('\n') + '\n');
   return { targets, best };
 }
@@ -445,7 +591,12 @@ function reprint(file) {
   const pingPong = saved.pingPong ? { ...saved.pingPong, summary: summarizePingPong(saved.pingPong.runs) } : undefined;
   const waiting = saved.waiting ?? undefined;
   report({
-    date: saved.date, machine: saved.machine, mpi4py: saved.mpi4py, plan: saved.plan, pingPong, waiting,
+    date: saved.date,
+    machine: saved.machine,
+    mpi4py: saved.mpi4py,
+    plan: saved.plan,
+    pingPong,
+    waiting,
     elapsedS: saved.elapsedS,
   });
 }
@@ -465,8 +616,11 @@ function main() {
     process.stderr.write('mpi4py not found (apt-get install python3-mpi4py): the mpi4py comparison is skipped\n');
   }
   const machine = {
-    ...describeMachine(), node: process.version, mpirun: mpi.version,
-    mpicc: firstLine(run(mpi.mpicc, ['--version']).stdout), loadAverageBefore: loadAverage(),
+    ...describeMachine(),
+    node: process.version,
+    mpirun: mpi.version,
+    mpicc: firstLine(run(mpi.mpicc, ['--version']).stdout),
+    loadAverageBefore: loadAverage(),
   };
 
   const pingPong = only === 'waiting' ? undefined : runPingPong(mpi, pingPongImplementations(cBinary, mpi4py));
@@ -478,19 +632,26 @@ function main() {
   const { targets, best } = report({ date, machine, mpi4py, plan, pingPong, waiting, elapsedS });
 
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({
-    date,
-    quick,
-    machine,
-    plan,
-    mpi4py: mpi4py ?? null,
-    pingPong: pingPong ?? null,
-    waiting: waiting ?? null,
-    defaultStrategy: DEFAULT_STRATEGY,
-    bestStrategies: best ?? null,
-    targets,
-    elapsedS,
-  }, null, 2) + '\n');
+  writeFileSync(
+    resultsFile,
+    JSON.stringify(
+      {
+        date,
+        quick,
+        machine,
+        plan,
+        mpi4py: mpi4py ?? null,
+        pingPong: pingPong ?? null,
+        waiting: waiting ?? null,
+        defaultStrategy: DEFAULT_STRATEGY,
+        bestStrategies: best ?? null,
+        targets,
+        elapsedS,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   process.stderr.write(`wrote ${path.relative(root, resultsFile)}\n`);
 }
 

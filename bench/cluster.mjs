@@ -31,7 +31,22 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { buildC, checkBuilt, detectMpi, fail, fixed, loadAverage, machine, markdownTable, measuredRun, median, option, root, table, waitForQuiet } from './lib.mjs';
+import {
+  buildC,
+  checkBuilt,
+  detectMpi,
+  fail,
+  fixed,
+  loadAverage,
+  machine,
+  markdownTable,
+  measuredRun,
+  median,
+  option,
+  root,
+  table,
+  waitForQuiet,
+} from './lib.mjs';
 
 if (process.getuid?.() !== 0) fail('needs root (network namespaces, tc): run it as root');
 const nodes = Number(option('nodes') ?? 8);
@@ -81,8 +96,21 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
 
-const mpirunArgs = (np) => ['-np', String(np), '--oversubscribe', '--map-by', 'node', '--bind-to', 'none',
-  '--mca', 'btl', 'tcp,self', '--mca', 'mpi_yield_when_idle', '1'];
+const mpirunArgs = (np) => [
+  '-np',
+  String(np),
+  '--oversubscribe',
+  '--map-by',
+  'node',
+  '--bind-to',
+  'none',
+  '--mca',
+  'btl',
+  'tcp,self',
+  '--mca',
+  'mpi_yield_when_idle',
+  '1',
+];
 
 /**
  * One measured job; fails the benchmark when it fails, except a job that had not ended after
@@ -92,7 +120,9 @@ function measuredJob(label, args, { timeoutMs = 900_000, mayHang = false } = {})
   waitForQuiet({ limitCores: 0.3, maxWaitMs: 10_000 });
   const result = measuredRun(path.join(clusterDir, 'mpirun.sh'), args, { env: mpi.env, timeoutMs });
   if (result.timedOut && mayHang) {
-    process.stderr.write(`${label}: had not ended after ${timeoutMs / 1000} s: killed\n${result.stderr.slice(-2000)}\n`);
+    process.stderr.write(
+      `${label}: had not ended after ${timeoutMs / 1000} s: killed\n${result.stderr.slice(-2000)}\n`,
+    );
     clusterAt(currentRate);
     return { ...result, hung: true };
   }
@@ -128,7 +158,7 @@ function sameBytes(a, b) {
   try {
     if (statSync(a).size !== statSync(b).size) return false;
   } catch {
-    return false;  // missing
+    return false; // missing
   }
   const [fa, fb] = [openSync(a, 'r'), openSync(b, 'r')];
   const [ba, bb] = [Buffer.alloc(64 << 20), Buffer.alloc(64 << 20)];
@@ -158,25 +188,52 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
   if (pieceSize !== 'default') options.push('--piece-size', pieceSize);
   if (windowBytes !== undefined) options.push('--window-bytes', windowBytes);
   const label = `stage piece ${pieceSize}, ${seeders} seeder${seeders > 1 ? 's' : ''}${windowBytes ? `, window ${windowBytes}` : ''}`;
-  const result = measuredJob(label, [...mpirunArgs(nodes), 'node', path.join(root, 'dist', 'main.js'), 'stage', source, path.join(dest, '{host}', 'data.bin'), ...options],
-    { timeoutMs, mayHang: true });
+  const result = measuredJob(
+    label,
+    [
+      ...mpirunArgs(nodes),
+      'node',
+      path.join(root, 'dist', 'main.js'),
+      'stage',
+      source,
+      path.join(dest, '{host}', 'data.bin'),
+      ...options,
+    ],
+    { timeoutMs, mayHang: true },
+  );
   if (result.hung) {
-    const complete = Array.from({ length: nodes }, (_, i) => sameBytes(source, path.join(dest, `node${i + 1}`, 'data.bin')));
+    const complete = Array.from({ length: nodes }, (_, i) =>
+      sameBytes(source, path.join(dest, `node${i + 1}`, 'data.bin')),
+    );
     rmSync(dest, { recursive: true, force: true });
-    return { seconds: NaN, wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores,
-      hung: { afterSeconds: timeoutMs / 1000, copiesComplete: complete.filter(Boolean).length } };
+    return {
+      seconds: NaN,
+      wallS: result.wallS,
+      cpuS: result.cpuS,
+      foreignCores: result.foreignCores,
+      hung: { afterSeconds: timeoutMs / 1000, copiesComplete: complete.filter(Boolean).length },
+    };
   }
   const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
   for (let node = 1; node <= nodes; node++) {
-    if (!sameBytes(source, path.join(dest, `node${node}`, 'data.bin'))) fail(`${label}: node${node}'s copy differs from the source`);
+    if (!sameBytes(source, path.join(dest, `node${node}`, 'data.bin')))
+      fail(`${label}: node${node}'s copy differs from the source`);
   }
   rmSync(dest, { recursive: true, force: true });
   const done = stats.perNode.map((node) => node.doneAt);
   return {
-    seconds: stats.seconds, wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores,
+    seconds: stats.seconds,
+    wallS: result.wallS,
+    cpuS: result.cpuS,
+    foreignCores: result.foreignCores,
     stage: {
-      pieceLength: stats.pieceLength, pieces: stats.pieces, seeders: stats.seeders, setupSeconds: stats.setupSeconds,
-      firstDoneAt: Math.min(...done), lastDoneAt: Math.max(...done), writers: stats.nodes,
+      pieceLength: stats.pieceLength,
+      pieces: stats.pieces,
+      seeders: stats.seeders,
+      setupSeconds: stats.setupSeconds,
+      firstDoneAt: Math.min(...done),
+      lastDoneAt: Math.max(...done),
+      writers: stats.nodes,
       uploadedBy: Object.fromEntries(stats.perNode.map((node) => [node.rank, node.piecesUploaded])),
     },
   };
@@ -186,21 +243,54 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
 function measure(job) {
   const runs = Array.from({ length: repeat }, job);
   const seconds = median(runs.map((one) => one.seconds));
-  return { ...runs.find((one) => one.seconds === seconds) ?? runs[0], seconds, runs: runs.map((one) => one.seconds) };
+  return { ...(runs.find((one) => one.seconds === seconds) ?? runs[0]), seconds, runs: runs.map((one) => one.seconds) };
 }
 
-const tuned = (algorithm, segment) => ['--mca', 'coll_tuned_use_dynamic_rules', '1', '--mca', 'coll_tuned_bcast_algorithm',
-  String(algorithm), '--mca', 'coll_tuned_bcast_algorithm_segmentsize', String(segment)];
-const ALGORITHMS = { 2: 'chain', 3: 'pipeline', 4: 'split binary tree', 5: 'binary tree', 6: 'binomial tree', 7: 'knomial tree', 8: 'scatter+allgather', 9: 'scatter+ring allgather' };
-const GRID = [[2, 1 << 20], [3, 128 << 10], [3, 1 << 20], [3, 4 << 20], [4, 1 << 20], [6, 1 << 20], [7, 1 << 20], [8, 0], [9, 0]];
+const tuned = (algorithm, segment) => [
+  '--mca',
+  'coll_tuned_use_dynamic_rules',
+  '1',
+  '--mca',
+  'coll_tuned_bcast_algorithm',
+  String(algorithm),
+  '--mca',
+  'coll_tuned_bcast_algorithm_segmentsize',
+  String(segment),
+];
+const ALGORITHMS = {
+  2: 'chain',
+  3: 'pipeline',
+  4: 'split binary tree',
+  5: 'binary tree',
+  6: 'binomial tree',
+  7: 'knomial tree',
+  8: 'scatter+allgather',
+  9: 'scatter+ring allgather',
+};
+const GRID = [
+  [2, 1 << 20],
+  [3, 128 << 10],
+  [3, 1 << 20],
+  [3, 4 << 20],
+  [4, 1 << 20],
+  [6, 1 << 20],
+  [7, 1 << 20],
+  [8, 0],
+  [9, 0],
+];
 const mib = (bytes) => `${bytes / 2 ** 20} MiB`;
-const tunedName = ({ algorithm, segment }) => `MPI_Bcast alg ${algorithm} (${ALGORITHMS[algorithm]}), segments ${segment ? mib(segment) : 'none'}`;
+const tunedName = ({ algorithm, segment }) =>
+  `MPI_Bcast alg ${algorithm} (${ALGORITHMS[algorithm]}), segments ${segment ? mib(segment) : 'none'}`;
 
-let best = option('tuned') === undefined ? undefined : (() => {
-  const [algorithm, segment] = option('tuned').split(':');
-  if (!ALGORITHMS[algorithm] || segment === undefined) fail(`--tuned must be ALG:SEGMENT, e.g. 3:4M, not ${option('tuned')}`);
-  return { algorithm: Number(algorithm), segment: parseSize(segment) };
-})();
+let best =
+  option('tuned') === undefined
+    ? undefined
+    : (() => {
+        const [algorithm, segment] = option('tuned').split(':');
+        if (!ALGORITHMS[algorithm] || segment === undefined)
+          fail(`--tuned must be ALG:SEGMENT, e.g. 3:4M, not ${option('tuned')}`);
+        return { algorithm: Number(algorithm), segment: parseSize(segment) };
+      })();
 let bestPiece;
 const results = [];
 const loadBefore = loadAverage();
@@ -208,13 +298,25 @@ const loadBefore = loadAverage();
 /** Writes what was measured so far (after each table: a run cut short keeps its tables). */
 function save() {
   mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench', 'results', 'cluster.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(),
-    mpi: mpi.version, loadAverage: { before: loadBefore, after: loadAverage() }, results }, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, 'bench', 'results', 'cluster.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: machine(),
+        mpi: mpi.version,
+        loadAverage: { before: loadBefore, after: loadAverage() },
+        results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 function runAt(rate, size, { full }) {
   const nominal = bitsPerSecond(rate);
-  const stageTimeoutMs = Math.round(Math.max(60, 12 * size * 8 / nominal) * 1000);  // 12 x T*: far beyond the star
+  const stageTimeoutMs = Math.round(Math.max(60, (12 * size * 8) / nominal) * 1000); // 12 x T*: far beyond the star
   const rows = [];
   const entry = { size, nodes, rate, piece, repeat, nominalBitsPerSecond: nominal, rows };
   results.push(entry);
@@ -225,52 +327,104 @@ function runAt(rate, size, { full }) {
   const p2p = measure(() => cJob(2, 'p2p', size));
   add('p2p (one link, np 2)', 'p2p', p2p);
   if (full && size <= fullUpTo && !stageOnly) {
-    add('star (rank 0 sends to each node in turn)', 'star', measure(() => cJob(nodes, 'star', size)));
-    add('MPI_Bcast, Open MPI\'s choice', 'bcast', measure(() => cJob(nodes, 'bcast', size)));
+    add(
+      'star (rank 0 sends to each node in turn)',
+      'star',
+      measure(() => cJob(nodes, 'star', size)),
+    );
+    add(
+      "MPI_Bcast, Open MPI's choice",
+      'bcast',
+      measure(() => cJob(nodes, 'bcast', size)),
+    );
   }
   if (stageOnly) {
     // p2p only: the MPI rows come from another run
   } else if (best === undefined) {
-    const grid = GRID.map(([algorithm, segment]) => ({ algorithm, segment, ...measure(() => cJob(nodes, 'bcast', size, tuned(algorithm, segment))) }));
+    const grid = GRID.map(([algorithm, segment]) => ({
+      algorithm,
+      segment,
+      ...measure(() => cJob(nodes, 'bcast', size, tuned(algorithm, segment))),
+    }));
     for (const point of grid) add(tunedName(point), 'tuned', point);
     best = grid.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   } else {
-    add(`${tunedName(best)} (best tuned)`, 'tuned', measure(() => cJob(nodes, 'bcast', size, tuned(best.algorithm, best.segment))));
+    add(
+      `${tunedName(best)} (best tuned)`,
+      'tuned',
+      measure(() => cJob(nodes, 'bcast', size, tuned(best.algorithm, best.segment))),
+    );
   }
   if (bestPiece === undefined) {
-    const tried = pieceChoices.map((pieceSize) => ({ pieceSize, ...measure(() => stageJob(size, { pieceSize, timeoutMs: stageTimeoutMs })) }));
-    for (const one of tried) add(`mpitorrent stage, pieces ${one.pieceSize === 'default' ? `default (${mib(one.stage.pieceLength)})` : one.pieceSize}`, 'stage', one);
+    const tried = pieceChoices.map((pieceSize) => ({
+      pieceSize,
+      ...measure(() => stageJob(size, { pieceSize, timeoutMs: stageTimeoutMs })),
+    }));
+    for (const one of tried)
+      add(
+        `mpitorrent stage, pieces ${one.pieceSize === 'default' ? `default (${mib(one.stage.pieceLength)})` : one.pieceSize}`,
+        'stage',
+        one,
+      );
     bestPiece = tried.reduce((a, b) => (!(a.seconds <= b.seconds) ? b : a)).pieceSize;
   } else {
-    add(`mpitorrent stage, pieces ${bestPiece} (best)`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, timeoutMs: stageTimeoutMs })));
+    add(
+      `mpitorrent stage, pieces ${bestPiece} (best)`,
+      'stage',
+      measure(() => stageJob(size, { pieceSize: bestPiece, timeoutMs: stageTimeoutMs })),
+    );
   }
   if (full && size === sizes[0]) {
     for (const windowBytes of windowChoices) {
-      add(`mpitorrent stage, pieces ${bestPiece}, window ${windowBytes}`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, windowBytes, timeoutMs: stageTimeoutMs })));
+      add(
+        `mpitorrent stage, pieces ${bestPiece}, window ${windowBytes}`,
+        'stage',
+        measure(() => stageJob(size, { pieceSize: bestPiece, windowBytes, timeoutMs: stageTimeoutMs })),
+      );
     }
   }
-  if (full) add(`mpitorrent stage, pieces ${bestPiece}, 2 seeders`, 'stage', measure(() => stageJob(size, { pieceSize: bestPiece, seeders: 2, timeoutMs: stageTimeoutMs })));
-  const lineRate = size * 8 / p2p.seconds;
+  if (full)
+    add(
+      `mpitorrent stage, pieces ${bestPiece}, 2 seeders`,
+      'stage',
+      measure(() => stageJob(size, { pieceSize: bestPiece, seeders: 2, timeoutMs: stageTimeoutMs })),
+    );
+  const lineRate = (size * 8) / p2p.seconds;
   const floor = Math.floor(Math.log2(nodes));
-  const lowerBound = (bits) => (size + floor * piece) * 8 / bits;
-  Object.assign(entry, { lineRateBitsPerSecond: lineRate, tStar: lowerBound(nominal), tStarAtLineRate: lowerBound(lineRate) });
+  const lowerBound = (bits) => ((size + floor * piece) * 8) / bits;
+  Object.assign(entry, {
+    lineRateBitsPerSecond: lineRate,
+    tStar: lowerBound(nominal),
+    tStarAtLineRate: lowerBound(lineRate),
+  });
   save();
-  console.log(`\n${mib(size)} to ${nodes} nodes, links ${rate} (one link carried ${fixed(lineRate / 1e6, 0)} Mbit/s); ` +
-    `T* = ${fixed(entry.tStar, 2)} s at ${rate} (${fixed(entry.tStarAtLineRate, 2)} s at the measured line rate), piece ${mib(piece)}`);
+  console.log(
+    `\n${mib(size)} to ${nodes} nodes, links ${rate} (one link carried ${fixed(lineRate / 1e6, 0)} Mbit/s); ` +
+      `T* = ${fixed(entry.tStar, 2)} s at ${rate} (${fixed(entry.tStarAtLineRate, 2)} s at the measured line rate), piece ${mib(piece)}`,
+  );
   // The ranks run under Open MPI's daemons, which no process here waits for: their CPU shows
   // up as "others". So the column is the whole machine's (2 cores) during the job.
   const header = ['variant', 'seconds', 'x T*', 'Mbit/s per node', 'machine busy, cores'];
-  const cells = rows.map((row) => [row.variant, fixed(row.seconds, 2), fixed(row.seconds / entry.tStar, 2),
-    fixed(size * 8 / row.seconds / 1e6, 0), fixed(row.foreignCores + row.cpuS / row.wallS, 2)]);
+  const cells = rows.map((row) => [
+    row.variant,
+    fixed(row.seconds, 2),
+    fixed(row.seconds / entry.tStar, 2),
+    fixed((size * 8) / row.seconds / 1e6, 0),
+    fixed(row.foreignCores + row.cpuS / row.wallS, 2),
+  ]);
   console.log(table(header, cells));
   console.log(`\n${markdownTable(header, cells)}`);
   for (const row of rows.filter((one) => one.hung)) {
-    console.log(`  ${row.variant}: had not ended after ${row.hung.afterSeconds} s (killed); copies complete then: ${row.hung.copiesComplete} of ${nodes}`);
+    console.log(
+      `  ${row.variant}: had not ended after ${row.hung.afterSeconds} s (killed); copies complete then: ${row.hung.copiesComplete} of ${nodes}`,
+    );
   }
   for (const row of rows.filter((one) => one.stage)) {
     const s = row.stage;
-    console.log(`  ${row.variant}: setup ${fixed(s.setupSeconds, 2)} s, nodes done ${fixed(s.firstDoneAt, 2)}..${fixed(s.lastDoneAt, 2)} s, ` +
-      `${s.pieces} pieces, uploads by rank ${JSON.stringify(s.uploadedBy)}`);
+    console.log(
+      `  ${row.variant}: setup ${fixed(s.setupSeconds, 2)} s, nodes done ${fixed(s.firstDoneAt, 2)}..${fixed(s.lastDoneAt, 2)} s, ` +
+        `${s.pieces} pieces, uploads by rank ${JSON.stringify(s.uploadedBy)}`,
+    );
   }
 }
 
@@ -281,4 +435,6 @@ for (const rate of otherRates) {
   runAt(rate, sizes[0], { full: false });
 }
 const file = path.join(root, 'bench', 'results', 'cluster.json');
-console.log(`\nload average ${loadBefore.join(' ')} before, ${loadAverage().join(' ')} after; written to ${path.relative(root, file)}`);
+console.log(
+  `\nload average ${loadBefore.join(' ')} before, ${loadAverage().join(' ')} after; written to ${path.relative(root, file)}`,
+);

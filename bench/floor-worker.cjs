@@ -4,6 +4,8 @@
 'use strict';
 const path = require('node:path');
 
-require(process.env.MPITORRENT_ADDON
-  ? path.resolve(process.env.MPITORRENT_ADDON)
-  : path.join(__dirname, '..', 'build', 'Release', 'mpi.node'));
+require(
+  process.env.MPITORRENT_ADDON
+    ? path.resolve(process.env.MPITORRENT_ADDON)
+    : path.join(__dirname, '..', 'build', 'Release', 'mpi.node'),
+);

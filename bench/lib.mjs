@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { seededRandom } from '../dist/protocol/random.js';  // plain JS: does not load the addon
+import { seededRandom } from '../dist/protocol/random.js'; // plain JS: does not load the addon
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(root, 'bench');
@@ -33,7 +33,13 @@ export function fail(message) {
 }
 
 export function run(command, commandArgs, { cwd = root, env = process.env, timeoutMs = 120_000 } = {}) {
-  const result = spawnSync(command, commandArgs, { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const result = spawnSync(command, commandArgs, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
   return {
     ok: result.status === 0 && !result.error,
     pid: result.pid,
@@ -46,14 +52,19 @@ export function run(command, commandArgs, { cwd = root, env = process.env, timeo
 }
 
 export function firstLine(text) {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // MPI and the build
 
 export function detectMpi() {
-  const mpirun = process.env.MPIRUN || 'mpirun';  // as the tests and examples read it: empty is unset
+  const mpirun = process.env.MPIRUN || 'mpirun'; // as the tests and examples read it: empty is unset
   const version = run(mpirun, ['--version'], { timeoutMs: 20_000 });
   if (!version.ok) fail(`cannot run ${mpirun} --version: ${version.reason}`);
   const openMpi = /Open MPI|OpenRTE/i.test(version.stdout + version.stderr);
@@ -98,18 +109,24 @@ export function checkBuilt({ entry = 'dist/main.js', sources = 'src' } = {}) {
   const built = path.join(root, entry);
   if (!existsSync(built)) fail(`no ${entry}: run \`npm run build:ts\` first`);
   if (entry === 'dist/main.js' && /^import .* from '\.\/launch\/code-cache\.js';$/m.test(readFileSync(built, 'utf8'))) {
-    process.stderr.write('warning: dist/main.js is tsc\'s, not the bundle (src/launch/bundle.mjs): ' +
-      'run `npm run build:ts` to measure what `npm ci` builds\n');
+    process.stderr.write(
+      "warning: dist/main.js is tsc's, not the bundle (src/launch/bundle.mjs): " +
+        'run `npm run build:ts` to measure what `npm ci` builds\n',
+    );
   }
   const staleSources = newerThan(path.join(root, sources), statSync(built).mtimeMs);
   if (staleSources.length > 0) {
-    process.stderr.write(`warning: ${entry} is older than ${listed(staleSources)}: ` +
-      'run `npm run build:ts` to measure the current code\n');
+    process.stderr.write(
+      `warning: ${entry} is older than ${listed(staleSources)}: ` +
+        'run `npm run build:ts` to measure the current code\n',
+    );
   }
   const staleNative = newerThan(path.join(root, 'native'), statSync(addonFile).mtimeMs);
   if (staleNative.length > 0) {
-    process.stderr.write(`warning: ${listed(staleNative)} changed after the addon was built: ` +
-      'run `npm run build` to measure the current code\n');
+    process.stderr.write(
+      `warning: ${listed(staleNative)} changed after the addon was built: ` +
+        'run `npm run build` to measure the current code\n',
+    );
   }
 }
 
@@ -122,12 +139,13 @@ function newerThan(dir, time) {
     .map((file) => path.relative(root, file));
 }
 
-const listed = (files) => (files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', '));
+const listed = (files) =>
+  files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
 
 // ---------------------------------------------------------------------------------------------
 // Timing a job, and the CPU of other processes
 
-const USER_HZ = 100;  // the unit of /proc/stat and /proc/self/stat on Linux
+const USER_HZ = 100; // the unit of /proc/stat and /proc/self/stat on Linux
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** CPU ticks of the whole machine, of this process and of its waited-for children (mpirun and its ranks). */
@@ -145,7 +163,7 @@ function cpuTicks() {
       at: performance.now(),
     };
   } catch {
-    return undefined;  // not Linux: no figures (NaN), and no waiting for quiet
+    return undefined; // not Linux: no figures (NaN), and no waiting for quiet
   }
 }
 
@@ -153,9 +171,9 @@ function cpuTicks() {
 function foreignCpu(before, after) {
   if (!before || !after) return { foreignCores: NaN, stealCores: NaN };
   const seconds = (after.at - before.at) / 1000;
-  const ours = (after.self - before.self) + (after.children - before.children);
+  const ours = after.self - before.self + (after.children - before.children);
   return {
-    foreignCores: Math.max(0, (after.busy - before.busy) - ours) / USER_HZ / seconds,
+    foreignCores: Math.max(0, after.busy - before.busy - ours) / USER_HZ / seconds,
     stealCores: (after.steal - before.steal) / USER_HZ / seconds,
   };
 }
@@ -226,7 +244,8 @@ export function waitForQuiet({ limitCores = 0.3, maxWaitMs = 30_000 } = {}) {
     pause(500);
     const { foreignCores } = foreignCpu(before, cpuTicks());
     if (quiet(foreignCores, limitCores) || Date.now() > deadline) return foreignCores;
-    if (!said) process.stderr.write(`  the machine is busy (${foreignCores.toFixed(2)} cores used by others): waiting\n`);
+    if (!said)
+      process.stderr.write(`  the machine is busy (${foreignCores.toFixed(2)} cores used by others): waiting\n`);
     said = true;
   }
 }
@@ -246,7 +265,8 @@ export function undisturbed(measure, { limitCores = 0.3, maxWaitMs = 30_000, att
     tried += 1;
     if (!best || result.wrong || result.foreignCores < best.foreignCores) best = result;
     if (result.wrong || quiet(result.foreignCores, limitCores)) break;
-    if (tried < attempts) process.stderr.write(`  disturbed (${result.foreignCores.toFixed(2)} cores used by others): again\n`);
+    if (tried < attempts)
+      process.stderr.write(`  disturbed (${result.foreignCores.toFixed(2)} cores used by others): again\n`);
   }
   return { ...best, attempts: tried };
 }
@@ -300,7 +320,9 @@ export const fixed = (value, digits, missing = 'n/a') => (Number.isFinite(value)
 
 /** A table with its columns aligned by spaces, for a terminal. */
 export function table(header, rows) {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+  );
   const line = (cells) => cells.map((cell, column) => String(cell).padStart(widths[column])).join('  ');
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

@@ -42,7 +42,7 @@ function pingPong(plan) {
     const recvView = into.subarray(0, size);
     const halfRoundTripUs = [];
     for (let rep = 0; rep < warmups + plan.repetitions; ++rep) {
-      world.send(empty, peer, TAG + 1);  // line both ranks up
+      world.send(empty, peer, TAG + 1); // line both ranks up
       world.recv(empty, peer, TAG + 1);
       const start = performance.now();
       if (rank === 0) {
@@ -72,8 +72,10 @@ if (isMainThread) {
     if (plan.variant === 'worker') {
       const worker = new Worker(new URL(import.meta.url), { workerData: plan });
       const exited = watchWorker(worker, 'ping-pong worker');
-      worker.on('message', (message) => { results = message; });
-      await exited;  // the main thread's event loop sleeps meanwhile
+      worker.on('message', (message) => {
+        results = message;
+      });
+      await exited; // the main thread's event loop sleeps meanwhile
     } else {
       results = pingPong(plan);
     }

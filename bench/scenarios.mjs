@@ -37,15 +37,20 @@ export const segmentHash = (label, file, segment) =>
 export function writeInputs(folder, peers) {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  peers.forEach((peer, index) => writeFileSync(path.join(folder, `in${index + 1}.txt`), inputText(peer.owned, peer.wanted)));
+  peers.forEach((peer, index) =>
+    writeFileSync(path.join(folder, `in${index + 1}.txt`), inputText(peer.owned, peer.wanted)),
+  );
 }
 
 /** Start and stop only: `peers` peers owning one segment each and wanting nothing. */
 export function writeStartupOnly(folder, peers) {
-  writeInputs(folder, Array.from({ length: peers }, (_, i) => ({
-    owned: [{ name: `idle${i + 1}`, hashes: [segmentHash('startup', i, 0)] }],
-    wanted: [],
-  })));
+  writeInputs(
+    folder,
+    Array.from({ length: peers }, (_, i) => ({
+      owned: [{ name: `idle${i + 1}`, hashes: [segmentHash('startup', i, 0)] }],
+      wanted: [],
+    })),
+  );
 }
 
 /** A fresh working folder holding the scenario's inputs (outputs must not exist before a run). */
@@ -59,7 +64,9 @@ export function freshCopy(folder) {
 
 /** Parses an in<R>.txt the way the course's checker does (whitespace-separated tokens). */
 function parseInput(file) {
-  const tokens = readFileSync(file, 'utf8').split(/\s+/).filter((token) => token !== '');
+  const tokens = readFileSync(file, 'utf8')
+    .split(/\s+/)
+    .filter((token) => token !== '');
   let at = 0;
   const take = () => {
     if (at >= tokens.length) throw new Error(`${file}: unexpected end`);
@@ -84,16 +91,21 @@ function parseInput(file) {
  */
 export function expectedOutputs(folder) {
   const inputs = [];
-  for (let rank = 1; rank <= peerCount(folder); rank++) inputs.push({ rank, ...parseInput(path.join(folder, `in${rank}.txt`)) });
+  for (let rank = 1; rank <= peerCount(folder); rank++)
+    inputs.push({ rank, ...parseInput(path.join(folder, `in${rank}.txt`)) });
   const ownedHashes = (name) => inputs.find((input) => input.owned.has(name))?.owned.get(name);
   const expected = [];
   for (const { rank, wanted } of inputs) {
     for (const name of wanted) {
       const number = /^file(\d+)$/.exec(name)?.[1];
       const out = number === undefined ? undefined : path.join(folder, `out${number}.txt`);
-      const hashes = out && existsSync(out)
-        ? readFileSync(out, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '')
-        : ownedHashes(name);
+      const hashes =
+        out && existsSync(out)
+          ? readFileSync(out, 'utf8')
+              .split('\n')
+              .map((line) => line.trim())
+              .filter((line) => line !== '')
+          : ownedHashes(name);
       if (hashes === undefined) throw new Error(`${folder}: rank ${rank} wants ${name}, which nobody owns`);
       expected.push({ name: `client${rank}_${name}`, hashes });
     }
@@ -110,7 +122,10 @@ export function verifyOutputs(work, expected) {
       problems.push(`${name} missing`);
       continue;
     }
-    const got = readFileSync(file, 'utf8').split('\n').map((line) => line.replace(/\s+/g, '')).filter((line) => line !== '');
+    const got = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ''))
+      .filter((line) => line !== '');
     const want = hashes.map((hash) => hash.replace(/\s+/g, ''));
     if (got.length !== want.length || got.some((line, i) => line !== want[i])) problems.push(`${name} differs`);
   }

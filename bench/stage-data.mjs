@@ -4,7 +4,17 @@
 // byte equal SOURCE's.
 import { randomFillSync } from 'node:crypto';
 import {
-  closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync, writeSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 
@@ -17,12 +27,24 @@ export const DATASETS = {
   full: [
     { name: 'file-1GiB', about: 'one 1 GiB file', kind: 'file', fileBytes: GiB, files: 1 },
     { name: '1000x1MiB', about: '1000 files of 1 MiB, 100 per folder', kind: 'folder', fileBytes: MiB, files: 1000 },
-    { name: '20000x4KiB', about: '20 000 files of 4 KiB, 100 per folder', kind: 'folder', fileBytes: 4 * KiB, files: 20_000 },
+    {
+      name: '20000x4KiB',
+      about: '20 000 files of 4 KiB, 100 per folder',
+      kind: 'folder',
+      fileBytes: 4 * KiB,
+      files: 20_000,
+    },
   ],
   quick: [
     { name: 'file-128MiB', about: 'one 128 MiB file', kind: 'file', fileBytes: 128 * MiB, files: 1 },
     { name: '100x1MiB', about: '100 files of 1 MiB, 100 per folder', kind: 'folder', fileBytes: MiB, files: 100 },
-    { name: '2000x4KiB', about: '2000 files of 4 KiB, 100 per folder', kind: 'folder', fileBytes: 4 * KiB, files: 2000 },
+    {
+      name: '2000x4KiB',
+      about: '2000 files of 4 KiB, 100 per folder',
+      kind: 'folder',
+      fileBytes: 4 * KiB,
+      files: 2000,
+    },
   ],
 };
 
@@ -58,7 +80,8 @@ export function prepareDataset(dataset, dataRoot) {
   const source = path.join(dataRoot, dataset.kind === 'file' ? `${dataset.name}.bin` : dataset.name);
   const descriptionFile = path.join(dataRoot, `${dataset.name}.json`);
   const description = JSON.stringify(dataset);
-  const made = existsSync(source) && existsSync(descriptionFile) && readFileSync(descriptionFile, 'utf8') === description;
+  const made =
+    existsSync(source) && existsSync(descriptionFile) && readFileSync(descriptionFile, 'utf8') === description;
   if (!made) {
     rmSync(source, { recursive: true, force: true });
     rmSync(descriptionFile, { force: true });
@@ -128,8 +151,10 @@ export function checkCopies(source, entries, dests, limit = 5) {
     const missing = expected.filter((line) => !foundSet.has(line));
     const extra = found.filter((line) => !expectedSet.has(line));
     if (missing.length > 0 || extra.length > 0) {
-      problems.push(`${dest}: ${missing.length} entries missing or of another size (${missing[0] ?? '-'}), ` +
-        `${extra.length} unexpected (${extra[0] ?? '-'})`);
+      problems.push(
+        `${dest}: ${missing.length} entries missing or of another size (${missing[0] ?? '-'}), ` +
+          `${extra.length} unexpected (${extra[0] ?? '-'})`,
+      );
     }
     if (problems.length >= limit) return problems;
   }
@@ -143,11 +168,13 @@ export function checkCopies(source, entries, dests, limit = 5) {
       const differing = new Set();
       for (let position = 0; position < entry.size; position += CHUNK) {
         const length = Math.min(CHUNK, entry.size - position);
-        if (readExactly(sourceFd, sourceBuffer, length, position) !== length) throw new Error(`${entry.path} in SOURCE shrank`);
+        if (readExactly(sourceFd, sourceBuffer, length, position) !== length)
+          throw new Error(`${entry.path} in SOURCE shrank`);
         for (const [index, fd] of copyFds.entries()) {
           if (differing.has(index)) continue;
           const got = readExactly(fd, copyBuffer, length, position);
-          if (got !== length || !copyBuffer.subarray(0, length).equals(sourceBuffer.subarray(0, length))) differing.add(index);
+          if (got !== length || !copyBuffer.subarray(0, length).equals(sourceBuffer.subarray(0, length)))
+            differing.add(index);
         }
       }
       for (const index of differing) problems.push(`${path.join(dests[index], entry.path)} differs from SOURCE`);

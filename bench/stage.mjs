@@ -26,8 +26,24 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  benchDir, buildC, buildDir, checkBuilt, detectMpi, fail, fixed, flag, loadAverage, machine, markdownTable, measuredRun, option,
-  root, run, runJob, spread, undisturbed,
+  benchDir,
+  buildC,
+  buildDir,
+  checkBuilt,
+  detectMpi,
+  fail,
+  fixed,
+  flag,
+  loadAverage,
+  machine,
+  markdownTable,
+  measuredRun,
+  option,
+  root,
+  run,
+  runJob,
+  spread,
+  undisturbed,
 } from './lib.mjs';
 import { DATASETS, checkCopies, listTree, prepareDataset, warmUp } from './stage-data.mjs';
 
@@ -44,13 +60,18 @@ const dataRoot = path.resolve(option('data-root') ?? path.join(buildDir, 'stage-
 const timeoutMs = Number(option('timeout') ?? 900) * 1000;
 const maxWaitMs = Number(option('max-wait') ?? 20) * 1000;
 if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not ${option('runs')}`);
-if (!Number.isInteger(attempts) || attempts < 1) fail(`--attempts must be a positive integer, not ${option('attempts')}`);
-if (nps.some((np) => !Number.isInteger(np) || np < 2)) fail(`--np takes whole numbers of at least 2, not ${option('np')}`);
-if (!Number.isInteger(chunk) || chunk < 1 || chunk > 2 ** 30) fail(`--chunk takes bytes, 1 to 2^30, not ${option('chunk')}`);
+if (!Number.isInteger(attempts) || attempts < 1)
+  fail(`--attempts must be a positive integer, not ${option('attempts')}`);
+if (nps.some((np) => !Number.isInteger(np) || np < 2))
+  fail(`--np takes whole numbers of at least 2, not ${option('np')}`);
+if (!Number.isInteger(chunk) || chunk < 1 || chunk > 2 ** 30)
+  fail(`--chunk takes bytes, 1 to 2^30, not ${option('chunk')}`);
 if (seeders !== undefined && !/^[1-9]\d*$/.test(seeders)) fail(`--seeders takes a positive integer, not ${seeders}`);
 if (dropCaches && process.getuid?.() !== 0) fail('--drop-caches needs root (it writes /proc/sys/vm/drop_caches)');
 
-const resultsFile = path.resolve(option('results') ?? path.join(benchDir, 'results', quick ? 'stage-quick.json' : 'stage.json'));
+const resultsFile = path.resolve(
+  option('results') ?? path.join(benchDir, 'results', quick ? 'stage-quick.json' : 'stage.json'),
+);
 // --main: another checkout's build (e.g. a branch's worktree), its addon as it finds it.
 const mainJs = path.resolve(option('main') ?? path.join(root, 'dist', 'main.js'));
 const GiB = 2 ** 30;
@@ -80,42 +101,85 @@ if (stageBuilt && !option('main')) checkBuilt();
 // to <dir>/rss.<rank>. `exec` keeps one process per rank, so mpirun signals reach time directly.
 const RANK = '${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-${PMIX_RANK:-0}}}';
 const withPeakRss = (rssDir, program) => [
-  'sh', '-c', `d=$1; shift; exec /usr/bin/time -f %M -o "$d/rss.${RANK}" "$@"`, 'peak-rss', rssDir, ...program,
+  'sh',
+  '-c',
+  `d=$1; shift; exec /usr/bin/time -f %M -o "$d/rss.${RANK}" "$@"`,
+  'peak-rss',
+  rssDir,
+  ...program,
 ];
 
 const stageOptions = ['--progress', 'none', ...(seeders ? ['--seeders', seeders] : [])];
 const METHODS = [
   {
-    key: 'bcast', label: '(a) bcast-files',
-    program: ({ source }, destParent) => [bcastFiles, '--chunk', String(chunk), source, path.join(destParent, '{rank}')],
+    key: 'bcast',
+    label: '(a) bcast-files',
+    program: ({ source }, destParent) => [
+      bcastFiles,
+      '--chunk',
+      String(chunk),
+      source,
+      path.join(destParent, '{rank}'),
+    ],
   },
   {
-    key: 'bcast-verify', label: '(b) bcast-files --verify',
-    program: ({ source }, destParent) => [bcastFiles, '--chunk', String(chunk), '--verify', source, path.join(destParent, '{rank}')],
+    key: 'bcast-verify',
+    label: '(b) bcast-files --verify',
+    program: ({ source }, destParent) => [
+      bcastFiles,
+      '--chunk',
+      String(chunk),
+      '--verify',
+      source,
+      path.join(destParent, '{rank}'),
+    ],
   },
   {
-    key: 'cp', label: '(c) cp -r per rank',
+    key: 'cp',
+    label: '(c) cp -r per rank',
     program: ({ source }, destParent) => ['sh', '-c', `exec cp -r -- "$1" "$2/${RANK}"`, 'cp-rank', source, destParent],
   },
   {
-    key: 'stage', label: '(d) stage', needs: stageBuilt ? undefined : 'stage not built',
+    key: 'stage',
+    label: '(d) stage',
+    needs: stageBuilt ? undefined : 'stage not built',
     program: ({ source }, destParent, statsFile) => [
-      process.execPath, mainJs, 'stage', source, path.join(destParent, '{rank}'), ...stageOptions, '--stats', statsFile,
+      process.execPath,
+      mainJs,
+      'stage',
+      source,
+      path.join(destParent, '{rank}'),
+      ...stageOptions,
+      '--stats',
+      statsFile,
     ],
   },
   {
-    key: 'stage-torrent', label: '(e) stage --torrent',
+    key: 'stage-torrent',
+    label: '(e) stage --torrent',
     needs: !stageBuilt ? 'stage not built' : createBuilt ? undefined : 'create not built',
     program: ({ source, torrent }, destParent, statsFile) => [
-      process.execPath, mainJs, 'stage', source, path.join(destParent, '{rank}'), '--torrent', torrent, ...stageOptions,
-      '--stats', statsFile,
+      process.execPath,
+      mainJs,
+      'stage',
+      source,
+      path.join(destParent, '{rank}'),
+      '--torrent',
+      torrent,
+      ...stageOptions,
+      '--stats',
+      statsFile,
     ],
   },
 ];
-const chosenMethods = option('methods') ? METHODS.filter((method) => option('methods').split(',').includes(method.key)) : METHODS;
+const chosenMethods = option('methods')
+  ? METHODS.filter((method) => option('methods').split(',').includes(method.key))
+  : METHODS;
 if (chosenMethods.length === 0) fail(`--methods: none of ${METHODS.map((method) => method.key).join(', ')}`);
 const methods = chosenMethods.filter((method) => !method.needs);
-const notes = chosenMethods.filter((method) => method.needs).map((method) => `${method.label}: skipped, ${method.needs}`);
+const notes = chosenMethods
+  .filter((method) => method.needs)
+  .map((method) => `${method.label}: skipped, ${method.needs}`);
 
 const datasets = DATASETS[quick ? 'quick' : 'full'].filter((dataset) => !only || only.includes(dataset.name));
 if (datasets.length === 0) fail(`--only: none of ${DATASETS[quick ? 'quick' : 'full'].map((d) => d.name).join(', ')}`);
@@ -124,17 +188,21 @@ if (datasets.length === 0) fail(`--only: none of ${DATASETS[quick ? 'quick' : 'f
 // One job
 
 const fsType = run('stat', ['-f', '-c', '%T', path.dirname(destRoot)], { timeoutMs: 5_000 }).stdout.trim();
-if (fsType !== 'tmpfs') process.stderr.write(`warning: ${path.dirname(destRoot)} is ${fsType || 'of unknown type'}, not tmpfs\n`);
+if (fsType !== 'tmpfs')
+  process.stderr.write(`warning: ${path.dirname(destRoot)} is ${fsType || 'of unknown type'}, not tmpfs\n`);
 
 /** Bytes this many copies need, against what the destination and memory have (with 1 GiB spare). */
 function roomFor(bytes) {
   mkdirSync(destRoot, { recursive: true });
   const disk = statfsSync(destRoot);
   const free = disk.bavail * disk.bsize;
-  const available = Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? Infinity) * 1024;
+  const available =
+    Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? Infinity) * 1024;
   const spare = GiB;
-  if (free < bytes + spare) return `${(bytes / GiB).toFixed(1)} GiB of copies, ${(free / GiB).toFixed(1)} GiB free at ${destRoot}`;
-  if (fsType === 'tmpfs' && available < bytes + spare) return `${(bytes / GiB).toFixed(1)} GiB of copies, ${(available / GiB).toFixed(1)} GiB of memory available`;
+  if (free < bytes + spare)
+    return `${(bytes / GiB).toFixed(1)} GiB of copies, ${(free / GiB).toFixed(1)} GiB free at ${destRoot}`;
+  if (fsType === 'tmpfs' && available < bytes + spare)
+    return `${(bytes / GiB).toFixed(1)} GiB of copies, ${(available / GiB).toFixed(1)} GiB of memory available`;
   return undefined;
 }
 
@@ -168,21 +236,32 @@ function measureJob(dataset, np, method) {
     const statsFile = path.join(scratch, 'stats.json');
     const program = withPeakRss(scratch, method.program(dataset, destParent, statsFile));
     const result = runJob(mpi, np, program, { timeoutMs });
-    const problems = result.ok ? [] : [`${result.timedOut ? 'timed out' : result.reason}: ${result.stderr.trim().split('\n').slice(-4).join(' | ')}`];
+    const problems = result.ok
+      ? []
+      : [`${result.timedOut ? 'timed out' : result.reason}: ${result.stderr.trim().split('\n').slice(-4).join(' | ')}`];
     if (result.ok) {
       const dests = Array.from({ length: np }, (_, rank) => path.join(destParent, String(rank)));
       problems.push(...checkCopies(dataset.source, dataset.entries, dests));
     }
     const rssKiB = Array.from({ length: np }, (_, rank) => {
       try {
-        return Number(readFileSync(path.join(scratch, `rss.${rank}`), 'utf8').trim().split('\n').pop());
+        return Number(
+          readFileSync(path.join(scratch, `rss.${rank}`), 'utf8')
+            .trim()
+            .split('\n')
+            .pop(),
+        );
       } catch {
         return NaN;
       }
     });
     return {
-      wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores, stealCores: result.stealCores,
-      peakRssMiB: Math.max(...rssKiB) / 1024, rssKiB,
+      wallS: result.wallS,
+      cpuS: result.cpuS,
+      foreignCores: result.foreignCores,
+      stealCores: result.stealCores,
+      peakRssMiB: Math.max(...rssKiB) / 1024,
+      rssKiB,
       ...(method.key.startsWith('bcast') ? reportedSeconds(result.stdout) : {}),
       ...(method.key.startsWith('stage') ? { stats: readStats(statsFile) } : {}),
       problems,
@@ -219,7 +298,9 @@ function summarize(group) {
       cpuS: spread(good.map((job) => job.cpuS)),
       peakRssMiB: spread(good.map((job) => job.peakRssMiB)),
       foreignCores: spread(good.map((job) => job.foreignCores)),
-      ...(method.key.startsWith('bcast') ? { copyS: spread(good.map((job) => job.copyS)), verifyS: spread(good.map((job) => job.verifyS)) } : {}),
+      ...(method.key.startsWith('bcast')
+        ? { copyS: spread(good.map((job) => job.copyS)), verifyS: spread(good.map((job) => job.verifyS)) }
+        : {}),
     };
   }
   const a = rows.bcast?.wallS.median;
@@ -235,11 +316,18 @@ function summarize(group) {
     const checks = [
       ['faster than (b)', row.vsBcastVerify < 1],
       [`within ${limit}x of (a)`, row.vsBcast <= limit],
-      ...(sizeClass(group.dataset) === 'file' ? [[`peak RSS < ${TARGET_RSS_MIB} MiB`, row.peakRssMiB.median < TARGET_RSS_MIB]] : []),
+      ...(sizeClass(group.dataset) === 'file'
+        ? [[`peak RSS < ${TARGET_RSS_MIB} MiB`, row.peakRssMiB.median < TARGET_RSS_MIB]]
+        : []),
     ];
     row.target = {
       checks: Object.fromEntries(checks),
-      verdict: checks.every(([, met]) => met) ? 'met' : `missed: ${checks.filter(([, met]) => !met).map(([name]) => name).join(', ')}`,
+      verdict: checks.every(([, met]) => met)
+        ? 'met'
+        : `missed: ${checks
+            .filter(([, met]) => !met)
+            .map(([name]) => name)
+            .join(', ')}`,
     };
   }
   return rows;
@@ -247,61 +335,110 @@ function summarize(group) {
 
 const f2 = (value) => fixed(value, 2, '-');
 function tableRows() {
-  return groups.flatMap((group) => (group.skipped
-    ? [[group.dataset.name, group.np, 'all', '-', 'skipped', '-', '-', '-', '-', '-', '-', '-', group.skipped]]
-    : Object.values(group.summary).map((row) => [
-      group.dataset.name, group.np, row.label, `${row.goodRuns}${row.wrongRuns ? ` (${row.wrongRuns} wrong)` : ''}`,
-      f2(row.wallS.median), row.wallS.n > 1 ? `${f2(row.wallS.min)}..${f2(row.wallS.max)}` : '', f2(row.gbPerS),
-      f2(row.cpuS.median), fixed(row.peakRssMiB.median, 0, '-'), f2(row.vsBcast), f2(row.vsBcastVerify),
-      f2(row.foreignCores.median), row.target?.verdict ?? '',
-    ])));
+  return groups.flatMap((group) =>
+    group.skipped
+      ? [[group.dataset.name, group.np, 'all', '-', 'skipped', '-', '-', '-', '-', '-', '-', '-', group.skipped]]
+      : Object.values(group.summary).map((row) => [
+          group.dataset.name,
+          group.np,
+          row.label,
+          `${row.goodRuns}${row.wrongRuns ? ` (${row.wrongRuns} wrong)` : ''}`,
+          f2(row.wallS.median),
+          row.wallS.n > 1 ? `${f2(row.wallS.min)}..${f2(row.wallS.max)}` : '',
+          f2(row.gbPerS),
+          f2(row.cpuS.median),
+          fixed(row.peakRssMiB.median, 0, '-'),
+          f2(row.vsBcast),
+          f2(row.vsBcastVerify),
+          f2(row.foreignCores.median),
+          row.target?.verdict ?? '',
+        ]),
+  );
 }
-const HEADER = ['dataset', 'np', 'method', 'runs', 'seconds', 'range', 'GB/s written', 'CPU s', 'peak RSS/rank MiB',
-  'vs (a)', 'vs (b)', 'others\' cores', 'target'];
+const HEADER = [
+  'dataset',
+  'np',
+  'method',
+  'runs',
+  'seconds',
+  'range',
+  'GB/s written',
+  'CPU s',
+  'peak RSS/rank MiB',
+  'vs (a)',
+  'vs (b)',
+  "others' cores",
+  'target',
+];
 
 function writeResults(loadAfter) {
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({
-    benchmark: 'stage',
-    date: startedAt.toISOString(),
-    machine: machine(),
-    node: process.version,
-    mpi: mpi.version,
-    mode: quick ? 'quick' : 'full',
-    main: path.relative(root, mainJs) || mainJs,
-    runsPerJob: runs,
-    attempts,
-    chunkBytes: chunk,
-    dropCaches,
-    destRoot: `${destRoot} (${fsType})`,
-    loadAverage: { before: loadBefore, after: loadAfter ?? loadAverage() },
-    notes,
-    targets: { vsBcast: TARGET_VS_BCAST, fasterThanBcastVerify: true, peakRssMiB: TARGET_RSS_MIB },
-    groups: groups.map(({ dataset, ...rest }) => ({ dataset: dataset.name, about: dataset.about, ...rest, entries: undefined })),
-  }, null, 2) + '\n');
+  writeFileSync(
+    resultsFile,
+    JSON.stringify(
+      {
+        benchmark: 'stage',
+        date: startedAt.toISOString(),
+        machine: machine(),
+        node: process.version,
+        mpi: mpi.version,
+        mode: quick ? 'quick' : 'full',
+        main: path.relative(root, mainJs) || mainJs,
+        runsPerJob: runs,
+        attempts,
+        chunkBytes: chunk,
+        dropCaches,
+        destRoot: `${destRoot} (${fsType})`,
+        loadAverage: { before: loadBefore, after: loadAfter ?? loadAverage() },
+        notes,
+        targets: { vsBcast: TARGET_VS_BCAST, fasterThanBcastVerify: true, peakRssMiB: TARGET_RSS_MIB },
+        groups: groups.map(({ dataset, ...rest }) => ({
+          dataset: dataset.name,
+          about: dataset.about,
+          ...rest,
+          entries: undefined,
+        })),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
-process.stderr.write(`bench:stage: ${datasets.map((d) => d.name).join(', ')} at np ${nps.join(', ')}, ${runs} runs, ` +
-  `${methods.map((m) => m.key).join(', ')}; copies in ${destRoot} (${fsType}); page cache ${dropCaches ? 'dropped before every job' : 'kept (SOURCE warm)'}; ` +
-  `load average ${loadBefore.join(' ')}; ${mpi.version}\n`);
+process.stderr.write(
+  `bench:stage: ${datasets.map((d) => d.name).join(', ')} at np ${nps.join(', ')}, ${runs} runs, ` +
+    `${methods.map((m) => m.key).join(', ')}; copies in ${destRoot} (${fsType}); page cache ${dropCaches ? 'dropped before every job' : 'kept (SOURCE warm)'}; ` +
+    `load average ${loadBefore.join(' ')}; ${mpi.version}\n`,
+);
 for (const note of notes) process.stderr.write(`  note: ${note}\n`);
 
 for (const dataset of datasets) {
   const started = performance.now();
   Object.assign(dataset, prepareDataset(dataset, dataRoot));
-  if (dataset.made) process.stderr.write(`  ${dataset.name}: made in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (dataset.made)
+    process.stderr.write(`  ${dataset.name}: made in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   dataset.entries = listTree(dataset.source);
   if (!dropCaches) warmUp(dataset.source, dataset.entries);
   if (methods.some((method) => method.key === 'stage-torrent')) {
     dataset.torrent = path.join(buildDir, 'stage-torrents', `${dataset.name}.torrent`);
     mkdirSync(path.dirname(dataset.torrent), { recursive: true });
-    const created = measuredRun(process.execPath, [mainJs, 'create', dataset.source, '-o', dataset.torrent], { timeoutMs, env: mpi.env });
+    const created = measuredRun(process.execPath, [mainJs, 'create', dataset.source, '-o', dataset.torrent], {
+      timeoutMs,
+      env: mpi.env,
+    });
     if (!created.ok) fail(`create ${dataset.name}: ${created.reason}: ${created.stderr.trim()}`);
     dataset.createS = created.wallS;
     dataset.createCpuS = created.cpuS;
   }
   for (const np of nps) {
-    const group = { dataset, np, bytes: dataset.bytes, createS: dataset.createS, createCpuS: dataset.createCpuS, runs: {} };
+    const group = {
+      dataset,
+      np,
+      bytes: dataset.bytes,
+      createS: dataset.createS,
+      createCpuS: dataset.createCpuS,
+      runs: {},
+    };
     groups.push(group);
     const lacking = roomFor(np * dataset.bytes);
     if (lacking) {
@@ -318,11 +455,15 @@ for (const dataset of datasets) {
         group.runs[method.key].push(job);
         if (job.wrong) {
           failures += 1;
-          process.stderr.write(`  ${dataset.name} np ${np} ${method.key} round ${round + 1}: WRONG: ${job.problems.join('; ')}\n`);
+          process.stderr.write(
+            `  ${dataset.name} np ${np} ${method.key} round ${round + 1}: WRONG: ${job.problems.join('; ')}\n`,
+          );
         } else {
-          process.stderr.write(`  ${dataset.name} np ${np} ${method.key.padEnd(13)} round ${round + 1}: ${job.wallS.toFixed(2)} s, ` +
-            `${job.cpuS.toFixed(2)} s CPU, peak RSS ${job.peakRssMiB.toFixed(0)} MiB/rank (others used ${job.foreignCores.toFixed(2)} cores` +
-            `${job.attempts > 1 ? `, least disturbed of ${job.attempts}` : ''})\n`);
+          process.stderr.write(
+            `  ${dataset.name} np ${np} ${method.key.padEnd(13)} round ${round + 1}: ${job.wallS.toFixed(2)} s, ` +
+              `${job.cpuS.toFixed(2)} s CPU, peak RSS ${job.peakRssMiB.toFixed(0)} MiB/rank (others used ${job.foreignCores.toFixed(2)} cores` +
+              `${job.attempts > 1 ? `, least disturbed of ${job.attempts}` : ''})\n`,
+          );
         }
       }
     }
@@ -334,9 +475,11 @@ const loadAfter = loadAverage();
 rmSync(destRoot, { recursive: true, force: true });
 
 process.stdout.write(`\n${markdownTable(HEADER, tableRows())}\n\n`);
-process.stdout.write(`seconds: whole mpirun, median of ${runs} runs; GB/s written: np x dataset bytes / seconds; CPU s: ` +
-  `user + system of mpirun and every rank; peak RSS: the largest rank's, median over runs; vs (a), vs (b): seconds / ` +
-  `those of (a), (b). Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`);
+process.stdout.write(
+  `seconds: whole mpirun, median of ${runs} runs; GB/s written: np x dataset bytes / seconds; CPU s: ` +
+    `user + system of mpirun and every rank; peak RSS: the largest rank's, median over runs; vs (a), vs (b): seconds / ` +
+    `those of (a), (b). Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`,
+);
 for (const note of notes) process.stdout.write(`note: ${note}\n`);
 writeResults(loadAfter);
 process.stdout.write(`wrote ${path.relative(root, resultsFile)}\n`);

@@ -51,7 +51,10 @@ if (dir) {
     const result = originalDlopen.call(this, module, filename, ...rest);
     record('addon: dlopen end');
     const addon = module.exports;
-    for (const [call, label] of [['initThread', 'MPI_Init_thread'], ['finalize', 'MPI_Finalize']]) {
+    for (const [call, label] of [
+      ['initThread', 'MPI_Init_thread'],
+      ['finalize', 'MPI_Finalize'],
+    ]) {
       const original = addon[call];
       if (typeof original !== 'function') continue;
       addon[call] = (...args) => {
@@ -69,8 +72,15 @@ if (dir) {
   process.on('exit', () => {
     record('thread: exit');
     const file = path.join(dir, `rank${rank}-thread${threadId}.json`);
-    fs.writeFileSync(file, JSON.stringify({
-      rank: Number(rank), threadId, pid: process.pid, timeOrigin: performance.timeOrigin, marks,
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        rank: Number(rank),
+        threadId,
+        pid: process.pid,
+        timeOrigin: performance.timeOrigin,
+        marks,
+      }),
+    );
   });
 }

@@ -18,10 +18,33 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  addonFile, args, benchDir, buildDir, checkBuilt, detectMpi, fail, fixed, flag, loadAverage, machine, median, option,
-  root, run, runJob, table, undisturbed,
+  addonFile,
+  args,
+  benchDir,
+  buildDir,
+  checkBuilt,
+  detectMpi,
+  fail,
+  fixed,
+  flag,
+  loadAverage,
+  machine,
+  median,
+  option,
+  root,
+  run,
+  runJob,
+  table,
+  undisturbed,
 } from './lib.mjs';
-import { expectedOutputs, freshCopy, generatePreset, peerCount, verifyOutputs, writeStartupOnly } from './scenarios.mjs';
+import {
+  expectedOutputs,
+  freshCopy,
+  generatePreset,
+  peerCount,
+  verifyOutputs,
+  writeStartupOnly,
+} from './scenarios.mjs';
 
 const runs = Number(option('runs') ?? 5);
 const scenarioName = option('scenario') ?? 'startup7';
@@ -29,8 +52,11 @@ if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer
 
 const preload = path.join(benchDir, 'startup-marks.cjs');
 // Runs with --variant (node flags, other builds) keep their own file, which git ignores.
-const resultsFile = path.join(benchDir, 'results',
-  `startup-${scenarioName}${args.some((arg) => arg.startsWith('--variant=')) ? '-variants.tmp' : '.json'}`);
+const resultsFile = path.join(
+  benchDir,
+  'results',
+  `startup-${scenarioName}${args.some((arg) => arg.startsWith('--variant=')) ? '-variants.tmp' : '.json'}`,
+);
 
 const mpi = detectMpi();
 checkBuilt();
@@ -41,7 +67,8 @@ checkBuilt();
 const folder = path.join(buildDir, 'scenarios', scenarioName);
 const startupOnly = /^startup(\d+)$/.exec(scenarioName);
 if (startupOnly) writeStartupOnly(folder, Number(startupOnly[1]) - 1);
-else if (['seed10', 'seed14', 'mixed15', 'course', 'nasty'].includes(scenarioName)) generatePreset(scenarioName, folder);
+else if (['seed10', 'seed14', 'mixed15', 'course', 'nasty'].includes(scenarioName))
+  generatePreset(scenarioName, folder);
 else fail(`unknown --scenario ${scenarioName} (startup<np>, seed10, seed14, mixed15, course, nasty)`);
 const np = peerCount(folder) + 1;
 const expected = expectedOutputs(folder);
@@ -78,7 +105,8 @@ function oneRun(variant, instrumented) {
     const program = [process.execPath, ...nodeArgs, variant.main];
     const spawnedAt = performance.timeOrigin + performance.now();
     const result = runJob(mpi, np, program, {
-      cwd: work, env: instrumented ? { ...env, MPITORRENT_STARTUP_MARKS: marksDir } : env,
+      cwd: work,
+      env: instrumented ? { ...env, MPITORRENT_STARTUP_MARKS: marksDir } : env,
     });
     const problems = result.ok ? [] : [`${result.reason}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`];
     if (result.ok && !variant.floor) problems.push(...verifyOutputs(work, expected));
@@ -97,8 +125,10 @@ function oneRun(variant, instrumented) {
 
 const startedAt = new Date();
 const loadBefore = loadAverage();
-process.stderr.write(`bench:startup: ${scenarioName} (np ${np}), ${variants.map((v) => v.label).join(', ')}; ` +
-  `${runs} rounds (load average ${loadBefore.join(' ')})\n`);
+process.stderr.write(
+  `bench:startup: ${scenarioName} (np ${np}), ${variants.map((v) => v.label).join(', ')}; ` +
+    `${runs} rounds (load average ${loadBefore.join(' ')})\n`,
+);
 for (const variant of variants) variant.runs = [];
 let wrong = 0;
 for (let round = 0; round < runs; round++) {
@@ -107,8 +137,11 @@ for (let round = 0; round < runs; round++) {
   for (const variant of order) {
     const { marked, plain, attempts } = undisturbed(() => {
       const pair = { marked: oneRun(variant, true), plain: oneRun(variant, false) };
-      return { ...pair, foreignCores: Math.max(pair.marked.foreignCores, pair.plain.foreignCores),
-        wrong: pair.marked.problems.length + pair.plain.problems.length > 0 };
+      return {
+        ...pair,
+        foreignCores: Math.max(pair.marked.foreignCores, pair.plain.foreignCores),
+        wrong: pair.marked.problems.length + pair.plain.problems.length > 0,
+      };
     });
     const problems = [...marked.problems, ...plain.problems];
     if (problems.length > 0) {
@@ -117,9 +150,11 @@ for (let round = 0; round < runs; round++) {
       continue;
     }
     variant.runs.push({ marked, plain });
-    process.stderr.write(`  ${variant.label.padEnd(12)} round ${round + 1}: ${plain.wallS.toFixed(2)} s wall, ` +
-      `${plain.cpuS.toFixed(2)} s CPU (instrumented ${marked.wallS.toFixed(2)} s, ${marked.cpuS.toFixed(2)} s; ` +
-      `others used ${plain.foreignCores.toFixed(2)} cores${attempts > 1 ? `; least disturbed of ${attempts} attempts` : ''})\n`);
+    process.stderr.write(
+      `  ${variant.label.padEnd(12)} round ${round + 1}: ${plain.wallS.toFixed(2)} s wall, ` +
+        `${plain.cpuS.toFixed(2)} s CPU (instrumented ${marked.wallS.toFixed(2)} s, ${marked.cpuS.toFixed(2)} s; ` +
+        `others used ${plain.foreignCores.toFixed(2)} cores${attempts > 1 ? `; least disturbed of ${attempts} attempts` : ''})\n`,
+    );
   }
 }
 const loadAfter = loadAverage();
@@ -147,7 +182,11 @@ function rankSteps(threads, spawnedAt) {
   let previous = { at: main.timeOrigin, threadCpuMs: 0 };
   for (const mark of mainMarks) {
     const label = mark.name === 'thread: first line' ? 'process start -> thread: first line' : `-> ${mark.name}`;
-    steps.push({ key: `main | ${label}`, wallMs: mark.at - previous.at, cpuMs: mark.threadCpuMs - previous.threadCpuMs });
+    steps.push({
+      key: `main | ${label}`,
+      wallMs: mark.at - previous.at,
+      cpuMs: mark.threadCpuMs - previous.threadCpuMs,
+    });
     previous = mark;
   }
   // Workers start with the main thread's mark that precedes 'main: workers constructed'.
@@ -159,14 +198,26 @@ function rankSteps(threads, spawnedAt) {
     let before = { at: constructorCalledAt, threadCpuMs: 0 };
     for (const mark of [...thread.marks].sort(byTime)) {
       const label = mark.name === 'thread: first line' ? 'Worker constructor -> thread: first line' : `-> ${mark.name}`;
-      steps.push({ key: `${kind} | ${label}`, wallMs: mark.at - before.at, cpuMs: mark.threadCpuMs - before.threadCpuMs });
+      steps.push({
+        key: `${kind} | ${label}`,
+        wallMs: mark.at - before.at,
+        cpuMs: mark.threadCpuMs - before.threadCpuMs,
+      });
       before = mark;
     }
     threadsCpuMs += before.threadCpuMs;
   }
   const exit = mainMarks.at(-1);
-  steps.push({ key: 'process | lifetime (start to exit)', wallMs: exit.at - main.timeOrigin, cpuMs: exit.processCpuMs });
-  steps.push({ key: 'process | threads other than ours (V8, libuv, MPI)', wallMs: NaN, cpuMs: exit.processCpuMs - threadsCpuMs });
+  steps.push({
+    key: 'process | lifetime (start to exit)',
+    wallMs: exit.at - main.timeOrigin,
+    cpuMs: exit.processCpuMs,
+  });
+  steps.push({
+    key: 'process | threads other than ours (V8, libuv, MPI)',
+    wallMs: NaN,
+    cpuMs: exit.processCpuMs - threadsCpuMs,
+  });
   return steps;
 }
 
@@ -175,14 +226,18 @@ function summarizeVariant(variant) {
   for (const { marked } of variant.runs) {
     for (const rank of new Set(marked.threads.map((thread) => thread.rank))) {
       const role = rank === 0 ? roles.tracker : roles.peer;
-      for (const step of rankSteps(marked.threads.filter((thread) => thread.rank === rank), marked.spawnedAt)) {
+      for (const step of rankSteps(
+        marked.threads.filter((thread) => thread.rank === rank),
+        marked.spawnedAt,
+      )) {
         if (!role.has(step.key)) role.set(step.key, { wallMs: [], cpuMs: [] });
         role.get(step.key).wallMs.push(step.wallMs);
         role.get(step.key).cpuMs.push(step.cpuMs);
       }
     }
   }
-  const medians = (map) => [...map].map(([key, values]) => ({ key, wallMs: median(values.wallMs), cpuMs: median(values.cpuMs) }));
+  const medians = (map) =>
+    [...map].map(([key, values]) => ({ key, wallMs: median(values.wallMs), cpuMs: median(values.cpuMs) }));
   const whole = (kind, field) => median(variant.runs.map((entry) => entry[kind][field]));
   return {
     label: variant.label,
@@ -192,8 +247,11 @@ function summarizeVariant(variant) {
     peer: medians(roles.peer),
     tracker: medians(roles.tracker),
     job: {
-      wallS: whole('plain', 'wallS'), cpuS: whole('plain', 'cpuS'), cpuPerRankS: whole('plain', 'cpuS') / np,
-      instrumentedWallS: whole('marked', 'wallS'), instrumentedCpuS: whole('marked', 'cpuS'),
+      wallS: whole('plain', 'wallS'),
+      cpuS: whole('plain', 'cpuS'),
+      cpuPerRankS: whole('plain', 'cpuS') / np,
+      instrumentedWallS: whole('marked', 'wallS'),
+      instrumentedCpuS: whole('marked', 'cpuS'),
       foreignCores: whole('plain', 'foreignCores'),
     },
   };
@@ -219,35 +277,56 @@ const ms = (value) => fixed(value, 1, '');
 for (const role of ['peer', 'tracker']) {
   const header = ['thread | step (from the previous mark)'];
   for (const summary of summaries) header.push(`${summary.label} wall`, 'CPU');
-  const rows = rowKeys(role).map((key) => [key, ...summaries.flatMap((summary) => {
-    const step = summary[role].find((s) => s.key === key);
-    return step ? [ms(step.wallMs), ms(step.cpuMs)] : ['', ''];
-  })]);
-  process.stdout.write(`\n${role === 'peer' ? 'A peer (ranks 1..' + (np - 1) + ')' : 'The tracker (rank 0)'}: ` +
-    'milliseconds, medians over ranks and runs; CPU is the thread\'s own, "process" rows the whole process\'s\n');
+  const rows = rowKeys(role).map((key) => [
+    key,
+    ...summaries.flatMap((summary) => {
+      const step = summary[role].find((s) => s.key === key);
+      return step ? [ms(step.wallMs), ms(step.cpuMs)] : ['', ''];
+    }),
+  ]);
+  process.stdout.write(
+    `\n${role === 'peer' ? 'A peer (ranks 1..' + (np - 1) + ')' : 'The tracker (rank 0)'}: ` +
+      'milliseconds, medians over ranks and runs; CPU is the thread\'s own, "process" rows the whole process\'s\n',
+  );
   process.stdout.write(table(header, rows) + '\n');
 }
 process.stdout.write(`\nWhole mpirun of ${scenarioName} (np ${np}), seconds, medians of ${runs} rounds\n`);
-process.stdout.write(table(
-  ['variant', 'wall', 'CPU', 'CPU/rank', 'instrumented wall', 'CPU', 'others\' cores'],
-  summaries.map((s) => [s.label, s.job.wallS.toFixed(2), s.job.cpuS.toFixed(2), s.job.cpuPerRankS.toFixed(3),
-    s.job.instrumentedWallS.toFixed(2), s.job.instrumentedCpuS.toFixed(2), s.job.foreignCores.toFixed(2)]),
-) + '\n');
+process.stdout.write(
+  table(
+    ['variant', 'wall', 'CPU', 'CPU/rank', 'instrumented wall', 'CPU', "others' cores"],
+    summaries.map((s) => [
+      s.label,
+      s.job.wallS.toFixed(2),
+      s.job.cpuS.toFixed(2),
+      s.job.cpuPerRankS.toFixed(3),
+      s.job.instrumentedWallS.toFixed(2),
+      s.job.instrumentedCpuS.toFixed(2),
+      s.job.foreignCores.toFixed(2),
+    ]),
+  ) + '\n',
+);
 process.stdout.write(`Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`);
 
 mkdirSync(path.dirname(resultsFile), { recursive: true });
-writeFileSync(resultsFile, JSON.stringify({
-  benchmark: 'startup',
-  date: startedAt.toISOString(),
-  machine: machine(),
-  node: process.version,
-  mpi: mpi.version,
-  scenario: scenarioName,
-  np,
-  rounds: runs,
-  loadAverage: { before: loadBefore, after: loadAfter },
-  variants: summaries,
-}, null, 2) + '\n');
+writeFileSync(
+  resultsFile,
+  JSON.stringify(
+    {
+      benchmark: 'startup',
+      date: startedAt.toISOString(),
+      machine: machine(),
+      node: process.version,
+      mpi: mpi.version,
+      scenario: scenarioName,
+      np,
+      rounds: runs,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      variants: summaries,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 process.stdout.write(`wrote ${path.relative(root, resultsFile)}\n`);
 if (wrong > 0) {
   process.stderr.write(`bench:startup: ${wrong} runs gave a wrong result or failed: see above\n`);

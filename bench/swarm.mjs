@@ -18,11 +18,34 @@ import { accessSync, constants, mkdirSync, readdirSync, rmSync, writeFileSync, e
 import path from 'node:path';
 
 import {
-  args, benchDir, buildC, buildDir, checkBuilt, detectMpi, fail, fixed, flag, loadAverage, machine, option, root, runJob,
-  shuffled, spread, table, undisturbed,
+  args,
+  benchDir,
+  buildC,
+  buildDir,
+  checkBuilt,
+  detectMpi,
+  fail,
+  fixed,
+  flag,
+  loadAverage,
+  machine,
+  option,
+  root,
+  runJob,
+  shuffled,
+  spread,
+  table,
+  undisturbed,
 } from './lib.mjs';
 import {
-  expectedOutputs, freshCopy, generatePreset, peerCount, segmentHash, verifyOutputs, writeInputs, writeStartupOnly,
+  expectedOutputs,
+  freshCopy,
+  generatePreset,
+  peerCount,
+  segmentHash,
+  verifyOutputs,
+  writeInputs,
+  writeStartupOnly,
 } from './scenarios.mjs';
 
 const quick = flag('quick');
@@ -48,20 +71,24 @@ const C_SOLUTION_TIMEOUT_MS = 60_000;
 
 /** --c-solution=LABEL=PATH, as many as given: [{label, path}]. */
 function cSolutionOptions() {
-  const solutions = args.filter((arg) => arg.startsWith('--c-solution=')).map((arg) => {
-    const [, label, program] = /^--c-solution=([\w.-]+)=(.+)$/.exec(arg) ?? [];
-    if (!label) fail(`${arg}: expected --c-solution=LABEL=PATH (LABEL: letters, digits, _ . -)`);
-    const resolved = path.resolve(program);
-    try {
-      accessSync(resolved, constants.X_OK);
-    } catch {
-      fail(`${arg}: ${resolved} is not an executable file`);
-    }
-    return { label, path: resolved };
-  });
+  const solutions = args
+    .filter((arg) => arg.startsWith('--c-solution='))
+    .map((arg) => {
+      const [, label, program] = /^--c-solution=([\w.-]+)=(.+)$/.exec(arg) ?? [];
+      if (!label) fail(`${arg}: expected --c-solution=LABEL=PATH (LABEL: letters, digits, _ . -)`);
+      const resolved = path.resolve(program);
+      try {
+        accessSync(resolved, constants.X_OK);
+      } catch {
+        fail(`${arg}: ${resolved} is not an executable file`);
+      }
+      return { label, path: resolved };
+    });
   // The labels name the jobs of a round, next to the floors and mpitorrent.
   const labels = solutions.map((solution) => solution.label);
-  const clash = labels.find((label, index) => labels.indexOf(label) !== index || ['c', 'node', 'mpitorrent'].includes(label));
+  const clash = labels.find(
+    (label, index) => labels.indexOf(label) !== index || ['c', 'node', 'mpitorrent'].includes(label),
+  );
   if (clash) fail(`--c-solution label ${clash} is used twice or is one of c, node, mpitorrent`);
   return solutions;
 }
@@ -76,32 +103,64 @@ function writeWide20(folder) {
   const files = Array.from({ length: 20 }, (_, index) => ({
     name: `file${index + 1}`,
     hashes: Array.from({ length: 500 }, (__, segment) => segmentHash(`wide20:${seed}`, index, segment)),
-    owners: index % 2 === 0 ? [index % peers + 1] : [index % peers + 1, (index + 7) % peers + 1],
+    owners: index % 2 === 0 ? [(index % peers) + 1] : [(index % peers) + 1, ((index + 7) % peers) + 1],
   }));
   // Each file wanted by the four peers after its first owner (wrapping), owners excluded.
   for (const [index, file] of files.entries()) {
-    file.wanters = [2, 3, 4, 5].map((step) => (index + step) % peers + 1).filter((rank) => !file.owners.includes(rank));
+    file.wanters = [2, 3, 4, 5]
+      .map((step) => ((index + step) % peers) + 1)
+      .filter((rank) => !file.owners.includes(rank));
   }
-  writeInputs(folder, Array.from({ length: peers }, (_, i) => ({
-    owned: files.filter((file) => file.owners.includes(i + 1)),
-    wanted: files.filter((file) => file.wanters.includes(i + 1)).map((file) => file.name),
-  })));
+  writeInputs(
+    folder,
+    Array.from({ length: peers }, (_, i) => ({
+      owned: files.filter((file) => file.owners.includes(i + 1)),
+      wanted: files.filter((file) => file.wanters.includes(i + 1)).map((file) => file.name),
+    })),
+  );
 }
 
 function scenarios() {
   const list = [
-    { name: 'seed10', about: '1 seed, 3 files x 100, 10 leechers', prepare: (dir) => generatePreset('seed10', dir, seed), cReference: true },
-    { name: 'seed14', about: '1 seed, 3 files x 100, 14 leechers', prepare: (dir) => generatePreset('seed14', dir, seed), cReference: true },
-    { name: 'mixed15', about: '15 mixed peers, 6 files', prepare: (dir) => generatePreset('mixed15', dir, seed), cReference: true },
-    { name: 'startup7', about: 'start and stop only (nobody wants anything)', prepare: (dir) => writeStartupOnly(dir, 6), startupOnly: true },
+    {
+      name: 'seed10',
+      about: '1 seed, 3 files x 100, 10 leechers',
+      prepare: (dir) => generatePreset('seed10', dir, seed),
+      cReference: true,
+    },
+    {
+      name: 'seed14',
+      about: '1 seed, 3 files x 100, 14 leechers',
+      prepare: (dir) => generatePreset('seed14', dir, seed),
+      cReference: true,
+    },
+    {
+      name: 'mixed15',
+      about: '15 mixed peers, 6 files',
+      prepare: (dir) => generatePreset('mixed15', dir, seed),
+      cReference: true,
+    },
+    {
+      name: 'startup7',
+      about: 'start and stop only (nobody wants anything)',
+      prepare: (dir) => writeStartupOnly(dir, 6),
+      startupOnly: true,
+    },
   ];
   if (!quick) list.push({ name: 'wide20', about: 'beyond the caps: 20 files x 500, 15 peers', prepare: writeWide20 });
   if (withBig) {
-    list.push({ name: 'big', about: 'beyond the caps: 40 files x 2000, 29 peers', prepare: (dir) => generatePreset('big', dir, seed), maxRuns: 3 });
+    list.push({
+      name: 'big',
+      about: 'beyond the caps: 40 files x 2000, 29 peers',
+      prepare: (dir) => generatePreset('big', dir, seed),
+      maxRuns: 3,
+    });
   }
   if (existsSync(officialDir)) {
-    for (const test of readdirSync(officialDir).filter((name) => /^test\d+$/.test(name)).sort()) {
-      list.push({ name: `course ${test}`, about: 'the course checker\'s test', folder: path.join(officialDir, test) });
+    for (const test of readdirSync(officialDir)
+      .filter((name) => /^test\d+$/.test(name))
+      .sort()) {
+      list.push({ name: `course ${test}`, about: "the course checker's test", folder: path.join(officialDir, test) });
     }
   } else {
     process.stderr.write(`note: no ${officialDir}: the course's tests are left out\n`);
@@ -169,10 +228,13 @@ function timedRun(scenario, kind) {
     if (result.ok && kind !== 'c' && kind !== 'node') problems.push(...outputProblems(work, scenario, kind));
     // The tracker's own count of the protocol's time, in its summary line: "... in N messages, 0.267 s
     // (0.016 s registering, 0.238 s downloading)" (before the split, the line ended at "s").
-    const protocolS = kind === 'mpitorrent'
-      ? Number(/ messages, ([\d.]+) s\b/.exec(result.stdout)?.[1] ?? NaN) : undefined;
+    const protocolS =
+      kind === 'mpitorrent' ? Number(/ messages, ([\d.]+) s\b/.exec(result.stdout)?.[1] ?? NaN) : undefined;
     return {
-      wallS: result.wallS, cpuS: result.cpuS, foreignCores: result.foreignCores, protocolS,
+      wallS: result.wallS,
+      cpuS: result.cpuS,
+      foreignCores: result.foreignCores,
+      protocolS,
       problems: isSolution(kind) ? problems.map((problem) => withoutPath(problem, programs[kind][0])) : problems,
     };
   } finally {
@@ -207,22 +269,30 @@ function measureUndisturbed(scenario, order) {
 function reportSolutions(scenario, round, entry) {
   for (const [label, result] of Object.entries(entry.solutions ?? {})) {
     if (result.problems.length === 0) continue;
-    process.stderr.write(`  ${scenario.name} round ${round + 1}: C solution ${label} WRONG (not counted): ` +
-      `${result.problems.slice(0, 3).join('; ')}\n`);
+    process.stderr.write(
+      `  ${scenario.name} round ${round + 1}: C solution ${label} WRONG (not counted): ` +
+        `${result.problems.slice(0, 3).join('; ')}\n`,
+    );
   }
 }
 
 /** "; dragos 1.23 s, stefi 1.40 s" for a round's progress line (a wrong one marked). */
-const solutionWalls = (entry) => Object.entries(entry.solutions ?? {})
-  .map(([label, result], index) => `${index === 0 ? '; ' : ', '}${label} ${result.wallS.toFixed(2)} s` +
-    `${result.problems.length > 0 ? ' (wrong)' : ''}`)
-  .join('');
+const solutionWalls = (entry) =>
+  Object.entries(entry.solutions ?? {})
+    .map(
+      ([label, result], index) =>
+        `${index === 0 ? '; ' : ', '}${label} ${result.wallS.toFixed(2)} s` +
+        `${result.problems.length > 0 ? ' (wrong)' : ''}`,
+    )
+    .join('');
 
 const startedAt = new Date();
 const loadBefore = loadAverage();
-process.stderr.write(`bench:swarm: ${chosen.length} scenarios x ${runs} runs, each next to its floors` +
-  `${cSolutions.length > 0 ? ` (and ${cSolutions.length} C solutions on seed10, seed14, mixed15)` : ''} ` +
-  `(load average ${loadBefore.join(' ')}, ${mpi.version})\n`);
+process.stderr.write(
+  `bench:swarm: ${chosen.length} scenarios x ${runs} runs, each next to its floors` +
+    `${cSolutions.length > 0 ? ` (and ${cSolutions.length} C solutions on seed10, seed14, mixed15)` : ''} ` +
+    `(load average ${loadBefore.join(' ')}, ${mpi.version})\n`,
+);
 let failures = 0;
 for (let round = 0; round < runs; round++) {
   for (const scenario of shuffled(chosen, seed * 1000 + round)) {
@@ -237,10 +307,12 @@ for (let round = 0; round < runs; round++) {
       failures += 1;
       process.stderr.write(`  ${scenario.name} round ${round + 1}: WRONG: ${problems.slice(0, 5).join('; ')}\n`);
     } else {
-      process.stderr.write(`  ${scenario.name.padEnd(13)} round ${round + 1}: ${entry.mpitorrent.wallS.toFixed(2)} s wall, ` +
-        `${entry.mpitorrent.cpuS.toFixed(2)} s CPU (Node floor ${entry.node.wallS.toFixed(2)} s, C floor ` +
-        `${entry.c.wallS.toFixed(2)} s${solutionWalls(entry)}; others used up to ${entry.foreignCores.toFixed(2)} cores` +
-        `${entry.attempts > 1 ? `; least disturbed of ${entry.attempts} attempts` : ''})\n`);
+      process.stderr.write(
+        `  ${scenario.name.padEnd(13)} round ${round + 1}: ${entry.mpitorrent.wallS.toFixed(2)} s wall, ` +
+          `${entry.mpitorrent.cpuS.toFixed(2)} s CPU (Node floor ${entry.node.wallS.toFixed(2)} s, C floor ` +
+          `${entry.c.wallS.toFixed(2)} s${solutionWalls(entry)}; others used up to ${entry.foreignCores.toFixed(2)} cores` +
+          `${entry.attempts > 1 ? `; least disturbed of ${entry.attempts} attempts` : ''})\n`,
+      );
     }
   }
 }
@@ -278,7 +350,9 @@ function summarizeSolution(scenario, { label, path: program }) {
  * those correct in every run; ratio = mpitorrent above the Node floor / that smallest figure.
  */
 function solutionTarget(summary) {
-  const robust = summary.cSolutions.filter((solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median));
+  const robust = summary.cSolutions.filter(
+    (solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median),
+  );
   if (robust.length === 0) return { source: 'c-solutions', verdict: 'no robust C solution' };
   const best = robust.reduce((a, b) => (b.aboveCFloor.wallS.median < a.aboveCFloor.wallS.median ? b : a));
   const bestS = best.aboveCFloor.wallS.median;
@@ -322,8 +396,12 @@ function summarize(scenario) {
     const wall = summary.aboveNodeFloor.wallS.median;
     summary.target = {
       aboveFloorWallS: TARGET_ABOVE_FLOOR_S,
-      verdict: wall <= TARGET_ABOVE_FLOOR_S.strict ? 'met'
-        : wall <= TARGET_ABOVE_FLOOR_S.lenient ? 'met only against the slowest C figure' : 'not met',
+      verdict:
+        wall <= TARGET_ABOVE_FLOOR_S.strict
+          ? 'met'
+          : wall <= TARGET_ABOVE_FLOOR_S.lenient
+            ? 'met only against the slowest C figure'
+            : 'not met',
     };
   }
   if (scenario.startupOnly) {
@@ -340,75 +418,158 @@ const f2 = (value) => fixed(value, 2, '-');
 const f3 = (value) => fixed(value, 3, '-');
 const range = (s) => (s.n > 1 ? `${f2(s.min)}..${f2(s.max)}` : '');
 const rows = summaries.map((s) => [
-  s.name, s.np, `${s.goodRuns}${s.wrongRuns ? ` (${s.wrongRuns} wrong)` : ''}`,
-  f2(s.wallS.median), f2(s.cpuS.median),
-  f2(s.nodeFloor.wallS.median), f2(s.nodeFloor.cpuS.median),
-  f2(s.aboveNodeFloor.wallS.median), range(s.aboveNodeFloor.wallS), f2(s.aboveNodeFloor.cpuS.median),
-  f2(s.cFloor.wallS.median), f2(s.cFloor.cpuS.median),
-  f3(s.cpuPerRankS), f2(s.protocolS.median),
+  s.name,
+  s.np,
+  `${s.goodRuns}${s.wrongRuns ? ` (${s.wrongRuns} wrong)` : ''}`,
+  f2(s.wallS.median),
+  f2(s.cpuS.median),
+  f2(s.nodeFloor.wallS.median),
+  f2(s.nodeFloor.cpuS.median),
+  f2(s.aboveNodeFloor.wallS.median),
+  range(s.aboveNodeFloor.wallS),
+  f2(s.aboveNodeFloor.cpuS.median),
+  f2(s.cFloor.wallS.median),
+  f2(s.cFloor.cpuS.median),
+  f3(s.cpuPerRankS),
+  f2(s.protocolS.median),
   f2(s.foreignCores.median),
   s.target ? s.target.verdict : '',
 ]);
-process.stdout.write('\nWhole mpirun, seconds, medians over the good runs (above floor: median of per-round differences)\n');
-process.stdout.write(table(
-  ['scenario', 'np', 'runs', 'wall', 'CPU', 'Node floor wall', 'CPU', 'above floor wall', 'spread', 'CPU',
-    'C floor wall', 'CPU', 'CPU/rank', 'protocol', 'others\' cores', 'target'],
-  rows,
-) + '\n');
+process.stdout.write(
+  '\nWhole mpirun, seconds, medians over the good runs (above floor: median of per-round differences)\n',
+);
+process.stdout.write(
+  table(
+    [
+      'scenario',
+      'np',
+      'runs',
+      'wall',
+      'CPU',
+      'Node floor wall',
+      'CPU',
+      'above floor wall',
+      'spread',
+      'CPU',
+      'C floor wall',
+      'CPU',
+      'CPU/rank',
+      'protocol',
+      "others' cores",
+      'target',
+    ],
+    rows,
+  ) + '\n',
+);
 const withSolutions = summaries.filter((s) => s.cSolutions);
 if (withSolutions.length > 0) {
-  process.stdout.write('\nC solutions, seconds, medians over their correct runs (above C floor: median of per-round differences)\n');
-  process.stdout.write(table(
-    ['scenario', 'solution', 'binary', 'correct runs', 'wall', 'CPU', 'C floor wall', 'above C floor wall', 'spread', 'CPU', 'robust'],
-    withSolutions.flatMap((s) => s.cSolutions.map((c) => [
-      s.name, c.label, c.binary, `${c.correctRuns}/${c.runs}`, f2(c.wallS.median), f2(c.cpuS.median),
-      f2(s.cFloor.wallS.median), f2(c.aboveCFloor.wallS.median), range(c.aboveCFloor.wallS), f2(c.aboveCFloor.cpuS.median),
-      c.robust ? 'yes' : 'no',
-    ])),
-  ) + '\n');
-  process.stdout.write('\nTarget per scenario: above the Node floor, at most half of the best robust C solution above the C floor\n');
-  process.stdout.write(table(
-    ['scenario', 'best robust C', 'above C floor', 'target', 'mpitorrent above Node floor', 'ratio', 'verdict'],
-    withSolutions.map((s) => [
-      s.name, s.target.bestSolution ?? '-', f2(s.target.bestAboveCFloorWallS), f3(s.target.aboveFloorWallS),
-      f2(s.aboveNodeFloor.wallS.median), f2(s.target.ratio), s.target.verdict,
-    ]),
-  ) + '\n');
+  process.stdout.write(
+    '\nC solutions, seconds, medians over their correct runs (above C floor: median of per-round differences)\n',
+  );
+  process.stdout.write(
+    table(
+      [
+        'scenario',
+        'solution',
+        'binary',
+        'correct runs',
+        'wall',
+        'CPU',
+        'C floor wall',
+        'above C floor wall',
+        'spread',
+        'CPU',
+        'robust',
+      ],
+      withSolutions.flatMap((s) =>
+        s.cSolutions.map((c) => [
+          s.name,
+          c.label,
+          c.binary,
+          `${c.correctRuns}/${c.runs}`,
+          f2(c.wallS.median),
+          f2(c.cpuS.median),
+          f2(s.cFloor.wallS.median),
+          f2(c.aboveCFloor.wallS.median),
+          range(c.aboveCFloor.wallS),
+          f2(c.aboveCFloor.cpuS.median),
+          c.robust ? 'yes' : 'no',
+        ]),
+      ),
+    ) + '\n',
+  );
+  process.stdout.write(
+    '\nTarget per scenario: above the Node floor, at most half of the best robust C solution above the C floor\n',
+  );
+  process.stdout.write(
+    table(
+      ['scenario', 'best robust C', 'above C floor', 'target', 'mpitorrent above Node floor', 'ratio', 'verdict'],
+      withSolutions.map((s) => [
+        s.name,
+        s.target.bestSolution ?? '-',
+        f2(s.target.bestAboveCFloorWallS),
+        f3(s.target.aboveFloorWallS),
+        f2(s.aboveNodeFloor.wallS.median),
+        f2(s.target.ratio),
+        s.target.verdict,
+      ]),
+    ) + '\n',
+  );
 }
-const aboveFloorTarget = cSolutions.length > 0
-  ? 'at most half of what the best robust C solution given (correct in every run) took above the C floor in this run, ' +
-    'per scenario (seed10, seed14, mixed15; ratio: ours / theirs, met at 0.5 or less)'
-  : `at most half of what the best C solutions take above the C floor ` +
-    `(${C_ABOVE_FLOOR_S.best}-${C_ABOVE_FLOOR_S.worst} s on seed10, seed14, mixed15): ` +
-    `${TARGET_ABOVE_FLOOR_S.strict.toFixed(2)} s against the fastest C figure, ${TARGET_ABOVE_FLOOR_S.lenient.toFixed(3)} s ` +
-    'against the slowest';
-process.stdout.write(`\nTargets: above the Node floor, ${aboveFloorTarget}; ` +
-  `start and stop (startup7) at most ${TARGET_STARTUP_CPU_PER_RANK_S} s CPU per rank.\n` +
-  `"protocol" is the tracker's own count, from its start (registration included) to the last peer's report. ` +
-  `Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`);
+const aboveFloorTarget =
+  cSolutions.length > 0
+    ? 'at most half of what the best robust C solution given (correct in every run) took above the C floor in this run, ' +
+      'per scenario (seed10, seed14, mixed15; ratio: ours / theirs, met at 0.5 or less)'
+    : `at most half of what the best C solutions take above the C floor ` +
+      `(${C_ABOVE_FLOOR_S.best}-${C_ABOVE_FLOOR_S.worst} s on seed10, seed14, mixed15): ` +
+      `${TARGET_ABOVE_FLOOR_S.strict.toFixed(2)} s against the fastest C figure, ${TARGET_ABOVE_FLOOR_S.lenient.toFixed(3)} s ` +
+      'against the slowest';
+process.stdout.write(
+  `\nTargets: above the Node floor, ${aboveFloorTarget}; ` +
+    `start and stop (startup7) at most ${TARGET_STARTUP_CPU_PER_RANK_S} s CPU per rank.\n` +
+    `"protocol" is the tracker's own count, from its start (registration included) to the last peer's report. ` +
+    `Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after.\n`,
+);
 
 mkdirSync(path.dirname(resultsFile), { recursive: true });
-const strip = ({ prepare: _prepare, expected: _expected, folder, ...rest }) => ({ ...rest, folder: path.relative(root, folder) });
-writeFileSync(resultsFile, JSON.stringify({
-  benchmark: 'swarm',
-  date: startedAt.toISOString(),
-  machine: machine(),
-  node: process.version,
-  mpi: mpi.version,
-  runsPerScenario: runs,
-  seed,
-  loadAverage: { before: loadBefore, after: loadAfter },
-  // The C solutions by label and binary name only: their code and paths stay outside the repository.
-  ...(cSolutions.length > 0 ? {
-    cSolutions: cSolutions.map(({ label, path: program }) => ({ label, binary: path.basename(program) })),
-    cSolutionTimeoutS: C_SOLUTION_TIMEOUT_MS / 1000,
-  } : {}),
-  targets: cSolutions.length > 0
-    ? { aboveFloorWallS: 'per scenario: summaries[].target', startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S }
-    : { cAboveFloorS: C_ABOVE_FLOOR_S, aboveFloorWallS: TARGET_ABOVE_FLOOR_S, startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S },
-  summaries,
-  scenarios: chosen.map(strip),
-}, null, 2) + '\n');
+const strip = ({ prepare: _prepare, expected: _expected, folder, ...rest }) => ({
+  ...rest,
+  folder: path.relative(root, folder),
+});
+writeFileSync(
+  resultsFile,
+  JSON.stringify(
+    {
+      benchmark: 'swarm',
+      date: startedAt.toISOString(),
+      machine: machine(),
+      node: process.version,
+      mpi: mpi.version,
+      runsPerScenario: runs,
+      seed,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      // The C solutions by label and binary name only: their code and paths stay outside the repository.
+      ...(cSolutions.length > 0
+        ? {
+            cSolutions: cSolutions.map(({ label, path: program }) => ({ label, binary: path.basename(program) })),
+            cSolutionTimeoutS: C_SOLUTION_TIMEOUT_MS / 1000,
+          }
+        : {}),
+      targets:
+        cSolutions.length > 0
+          ? { aboveFloorWallS: 'per scenario: summaries[].target', startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S }
+          : {
+              cAboveFloorS: C_ABOVE_FLOOR_S,
+              aboveFloorWallS: TARGET_ABOVE_FLOOR_S,
+              startupCpuPerRankS: TARGET_STARTUP_CPU_PER_RANK_S,
+            },
+      summaries,
+      scenarios: chosen.map(strip),
+    },
+    null,
+    2,
+  ) + '\n',
+);
 process.stdout.write(`wrote ${path.relative(root, resultsFile)}\n`);
 if (failures > 0) {
   process.stderr.write(`bench:swarm: ${failures} rounds gave a wrong result or failed: see above\n`);

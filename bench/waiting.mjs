@@ -24,18 +24,25 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
-  ANY_SOURCE, Backoff, COMM_WORLD, DEFAULT_BACKOFF, runMain, runWorker, setPollerBackoff, watchWorker,
+  ANY_SOURCE,
+  Backoff,
+  COMM_WORLD,
+  DEFAULT_BACKOFF,
+  runMain,
+  runWorker,
+  setPollerBackoff,
+  watchWorker,
 } from '../dist/mpi/index.js';
 
-const TAG_A = 11;  // worker A: the request/reply stream
-const TAG_B = 12;  // worker B: only ever told to stop
+const TAG_A = 11; // worker A: the request/reply stream
+const TAG_B = 12; // worker B: only ever told to stop
 const GO = 0;
 const PING = 1;
 const PONG = 2;
 const STOP = 3;
 // What the addon's poller uses unless told otherwise (native/poller.cc, struct Backoff).
 const POLLER_DEFAULTS = { spins: 64, sleepStartUs: 10, sleepCapUs: 1000 };
-const SETTLE_MS = 200;  // lets every worker reach its steady idle state before measuring
+const SETTLE_MS = 200; // lets every worker reach its steady idle state before measuring
 
 function parseStrategy(name) {
   const match = /^(blocking|js|poller|hybrid)(?:-(\d+))?(?:-s(\d+))?$/.exec(name);
@@ -103,7 +110,7 @@ async function drive(receive, comm, plan) {
   const afterGapUs = [];
   for (let i = 0; i < plan.roundTrips + plan.gapSamples; ++i) {
     const afterGap = i >= plan.roundTrips;
-    if (afterGap) Atomics.wait(sleeper, 0, 0, plan.gapMs * (1 + Math.random()));  // the peer falls asleep
+    if (afterGap) Atomics.wait(sleeper, 0, 0, plan.gapMs * (1 + Math.random())); // the peer falls asleep
     const start = performance.now();
     comm.send(ping, 1, TAG_A);
     let reply = receive(1, TAG_A);
@@ -151,7 +158,10 @@ async function main(world) {
   const [strategyName, idleMs, roundTrips, gapSamples, gapMs] = process.argv.slice(2);
   const strategy = parseStrategy(strategyName);
   const plan = {
-    idleMs: Number(idleMs), roundTrips: Number(roundTrips), gapSamples: Number(gapSamples), gapMs: Number(gapMs),
+    idleMs: Number(idleMs),
+    roundTrips: Number(roundTrips),
+    gapSamples: Number(gapSamples),
+    gapMs: Number(gapMs),
   };
   if (world.size < 2) throw new Error('run with mpirun -np 2 or more');
   if (strategy.kind === 'poller' || strategy.kind === 'hybrid') {
@@ -165,7 +175,9 @@ async function main(world) {
   let stream;
   let readyCount = 0;
   let allReady;
-  const ready = new Promise((resolve) => { allReady = resolve; });
+  const ready = new Promise((resolve) => {
+    allReady = resolve;
+  });
   const exits = ['A', 'B'].map((role) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { strategy, role, plan } });
     worker.on('message', (message) => {
@@ -175,12 +187,12 @@ async function main(world) {
     return watchWorker(worker, `worker ${role}`);
   });
   await ready;
-  world.barrier();  // every rank's workers are waiting now
+  world.barrier(); // every rank's workers are waiting now
   await sleep(SETTLE_MS);
 
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  await sleep(plan.idleMs);  // this thread's event loop sleeps; only the waiting costs CPU
+  await sleep(plan.idleMs); // this thread's event loop sleeps; only the waiting costs CPU
   const cpu = process.cpuUsage(cpuBefore);
   const wallMs = performance.now() - wallBefore;
 

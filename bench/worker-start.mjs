@@ -22,13 +22,19 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'worker-start-'));
 const cjs = path.join(dir, 'entry.cjs');
 const esm = path.join(dir, 'entry.mjs');
 writeFileSync(cjs, body);
-writeFileSync(esm, `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${body}`);
+writeFileSync(
+  esm,
+  `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${body}`,
+);
 
 const variants = {
   'CommonJS entry': [cjs, {}],
   'ES module entry': [esm, {}],
   'CommonJS, env: SHARE_ENV': [cjs, { env: SHARE_ENV }],
-  'CommonJS, small resourceLimits': [cjs, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } }],
+  'CommonJS, small resourceLimits': [
+    cjs,
+    { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } },
+  ],
   'CommonJS, trackUnmanagedFds: false': [cjs, { trackUnmanagedFds: false }],
   'CommonJS, stdout and stderr piped': [cjs, { stdout: true, stderr: true }],
 };
@@ -46,6 +52,12 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`Worker start, ${rounds} interleaved rounds, medians (Node ${process.version}, load ${os.loadavg()[0].toFixed(2)})\n`);
-process.stdout.write(table(['variant', 'wall to first line ms', 'worker CPU ms'], Object.entries(results)
-  .map(([name, r]) => [name, median(r.wallMs).toFixed(2), median(r.cpuMs).toFixed(2)])) + '\n');
+process.stdout.write(
+  `Worker start, ${rounds} interleaved rounds, medians (Node ${process.version}, load ${os.loadavg()[0].toFixed(2)})\n`,
+);
+process.stdout.write(
+  table(
+    ['variant', 'wall to first line ms', 'worker CPU ms'],
+    Object.entries(results).map(([name, r]) => [name, median(r.wallMs).toFixed(2), median(r.cpuMs).toFixed(2)]),
+  ) + '\n',
+);

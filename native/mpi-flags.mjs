@@ -23,8 +23,10 @@ let flags = ask([wanted === '--cflags' ? '--showme:compile' : '--showme:link']);
 if (flags === null) {
   const command = ask(['-show']);
   if (command === null) {
-    console.error(`mpi-flags: cannot run the MPI compiler wrapper "${wrapper}". ` +
-      'Install Open MPI (apt-get install openmpi-bin libopenmpi-dev) or MPICH, or set MPICC.');
+    console.error(
+      `mpi-flags: cannot run the MPI compiler wrapper "${wrapper}". ` +
+        'Install Open MPI (apt-get install openmpi-bin libopenmpi-dev) or MPICH, or set MPICC.',
+    );
     process.exit(1);
   }
   const words = command.split(/\s+/).slice(1);
@@ -34,7 +36,10 @@ if (flags === null) {
 }
 // Open MPI's link flags do not carry an rpath; add one so the addon finds libmpi.
 if (wanted === '--libs') {
-  const rpaths = flags.split(/\s+/).filter((w) => w.startsWith('-L')).map((w) => `-Wl,-rpath,${w.slice(2)}`);
+  const rpaths = flags
+    .split(/\s+/)
+    .filter((w) => w.startsWith('-L'))
+    .map((w) => `-Wl,-rpath,${w.slice(2)}`);
   flags = [flags, ...rpaths].join(' ');
 }
 console.log(flags);

@@ -85,19 +85,24 @@ export function useCluster(options: ClusterOptions): ClusterTest {
 
 /** Every process in the cluster's namespaces (ranks, daemons, mpirun), e.g. after a timed-out job. */
 export function killClusterProcesses(): void {
-  spawnSync('bash', ['-c', `source '${CLUSTER_DIR}env.sh'; for ns in $(cluster_namespaces); do ` +
-    'p=$(ip netns pids "$ns"); [ -z "$p" ] || kill -9 $p 2>/dev/null; done; true']);
+  spawnSync('bash', [
+    '-c',
+    `source '${CLUSTER_DIR}env.sh'; for ns in $(cluster_namespaces); do ` +
+      'p=$(ip netns pids "$ns"); [ -z "$p" ] || kill -9 $p 2>/dev/null; done; true',
+  ]);
 }
 
 /** The processes in node I's namespace, with their command names. */
 export function nodeProcesses(node: number): { pid: number; command: string }[] {
   const ns = `${CLUSTER_PREFIX}-node${node}`;
-  const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter((line) => line !== '');
+  const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line !== '');
   return pids.flatMap((pid) => {
     try {
       return [{ pid: Number(pid), command: readFileSync(`/proc/${pid}/comm`, 'utf8').trim() }];
     } catch {
-      return [];  // ended meanwhile
+      return []; // ended meanwhile
     }
   });
 }
@@ -125,9 +130,15 @@ export interface WatchedJob {
  * the cluster while the job runs. A job still running after `timeoutMs` is killed (with every
  * process in the cluster's namespaces).
  */
-export function startJob(np: number, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): WatchedJob {
+export function startJob(
+  np: number,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): WatchedJob {
   const child = spawn(CLUSTER_MPIRUN, ['-np', String(np), '--oversubscribe', ...args], {
-    cwd: options.cwd, env: { ...process.env, ...ROOT_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: { ...process.env, ...ROOT_ENV, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -37,14 +37,26 @@ interface StageRun {
 async function stageToHosts(np: number): Promise<StageRun> {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: BIG });
-  const stage = ['node', 'dist/main.js', 'stage', join(dir, 'src'), join(dir, 'copies/{host}'),
-    '--piece-size', '256K', '--progress', 'none', '--stats', join(dir, 'stats.json')];
+  const stage = [
+    'node',
+    'dist/main.js',
+    'stage',
+    join(dir, 'src'),
+    join(dir, 'copies/{host}'),
+    '--piece-size',
+    '256K',
+    '--progress',
+    'none',
+    '--stats',
+    join(dir, 'stats.json'),
+  ];
   const quoted = stage.map((word) => `'${word}'`).join(' ');
   const script = `${quoted}; status=$?; grep '^write_bytes:' /proc/$$/io > '${dir}/io-'$OMPI_COMM_WORLD_RANK; exit $status`;
   const result = await runMpi(np, ['sh', '-c', script], { env: SPREAD_OVER_TCP, timeoutMs: 120_000 });
   if (result.code !== 0) throw new Error(describeRun(result));
   const writtenBytes = Array.from({ length: np }, (_, rank) =>
-    Number(/^write_bytes:\s*(\d+)/.exec(readFileSync(join(dir, `io-${rank}`), 'utf8'))?.[1]));
+    Number(/^write_bytes:\s*(\d+)/.exec(readFileSync(join(dir, `io-${rank}`), 'utf8'))?.[1]),
+  );
   const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8')) as StageStats;
   return { dir, stats, writtenBytes, placed: parseJobMap(result.stdout) };
 }
@@ -56,35 +68,58 @@ function checkCopies(t: Parameters<Parameters<typeof clusterTest>[1]>[0], run: S
   t.deepEqual([...run.stats.hosts].sort(), HOSTS);
 }
 
-clusterTest('stage with one rank per node: every node\'s destination is a byte-exact copy, written by that node\'s rank', async (t) => {
-  const run = await stageToHosts(NODES);
-  checkCopies(t, run);
-  for (let rank = 0; rank < NODES; rank++) t.is(run.placed.get(rank), nodeOfRank(rank));
-  t.deepEqual(run.stats.perNode.map((node) => [node.rank, node.host]), HOSTS.map((host, rank) => [rank, host]));
-  // The seeder read SOURCE once; every other node got each piece through the swarm, over TCP.
-  t.deepEqual(run.stats.perNode.map((node) => node.bytesReadFromSource), [run.stats.bytes, 0, 0, 0]);
-  for (const node of run.stats.perNode.slice(1)) t.is(node.piecesFetched, run.stats.pieces, `rank ${node.rank}`);
-  for (const [rank, bytes] of run.writtenBytes.entries()) t.true(bytes >= BIG, `rank ${rank} wrote ${bytes} bytes`);
-});
+clusterTest(
+  "stage with one rank per node: every node's destination is a byte-exact copy, written by that node's rank",
+  async (t) => {
+    const run = await stageToHosts(NODES);
+    checkCopies(t, run);
+    for (let rank = 0; rank < NODES; rank++) t.is(run.placed.get(rank), nodeOfRank(rank));
+    t.deepEqual(
+      run.stats.perNode.map((node) => [node.rank, node.host]),
+      HOSTS.map((host, rank) => [rank, host]),
+    );
+    // The seeder read SOURCE once; every other node got each piece through the swarm, over TCP.
+    t.deepEqual(
+      run.stats.perNode.map((node) => node.bytesReadFromSource),
+      [run.stats.bytes, 0, 0, 0],
+    );
+    for (const node of run.stats.perNode.slice(1)) t.is(node.piecesFetched, run.stats.pieces, `rank ${node.rank}`);
+    for (const [rank, bytes] of run.writtenBytes.entries()) t.true(bytes >= BIG, `rank ${rank} wrote ${bytes} bytes`);
+  },
+);
 
-clusterTest('stage with two ranks per node sharing a {host} destination: exactly one writer per node, the other rank writes none of the data', async (t) => {
-  const np = 2 * NODES;
-  const run = await stageToHosts(np);
-  checkCopies(t, run);
-  for (let rank = 0; rank < np; rank++) t.is(run.placed.get(rank), nodeOfRank(rank));
-  t.is(run.stats.ranks, np);
-  t.is(run.stats.nodes, NODES, 'writers');
-  // The lowest rank of each node writes (ranks 0-3); ranks 4-7 share their destinations.
-  t.deepEqual(run.stats.perNode.map((node) => [node.rank, node.host]), HOSTS.map((host, rank) => [rank, host]));
-  for (const node of run.stats.perNode) t.is(node.piecesAtStart + node.piecesFetched, run.stats.pieces, `rank ${node.rank} holds each piece once`);
-  t.log(`bytes written to disk per rank: ${run.writtenBytes.join(' ')}`);
-  // Counted on disk: each writer dirtied at least the data set, each idle rank less than a tenth of it.
-  for (let rank = 0; rank < np; rank++) {
-    const bytes = run.writtenBytes[rank]!;
-    if (rank < NODES) t.true(bytes >= BIG, `writer rank ${rank} wrote ${bytes} bytes`);
-    else t.true(bytes < BIG / 10, `idle rank ${rank} (on ${nodeOfRank(rank)}) wrote ${bytes} bytes`);
-  }
-  // And no piece went to or came from an idle rank.
-  const movers = new Set(run.stats.perNode.flatMap((node) => [...Object.keys(node.piecesFetchedFrom), ...Object.keys(node.piecesUploadedTo)].map(Number)));
-  t.true([...movers].every((rank) => rank < NODES), `ranks that moved pieces: ${[...movers].join(' ')}`);
-});
+clusterTest(
+  'stage with two ranks per node sharing a {host} destination: exactly one writer per node, the other rank writes none of the data',
+  async (t) => {
+    const np = 2 * NODES;
+    const run = await stageToHosts(np);
+    checkCopies(t, run);
+    for (let rank = 0; rank < np; rank++) t.is(run.placed.get(rank), nodeOfRank(rank));
+    t.is(run.stats.ranks, np);
+    t.is(run.stats.nodes, NODES, 'writers');
+    // The lowest rank of each node writes (ranks 0-3); ranks 4-7 share their destinations.
+    t.deepEqual(
+      run.stats.perNode.map((node) => [node.rank, node.host]),
+      HOSTS.map((host, rank) => [rank, host]),
+    );
+    for (const node of run.stats.perNode)
+      t.is(node.piecesAtStart + node.piecesFetched, run.stats.pieces, `rank ${node.rank} holds each piece once`);
+    t.log(`bytes written to disk per rank: ${run.writtenBytes.join(' ')}`);
+    // Counted on disk: each writer dirtied at least the data set, each idle rank less than a tenth of it.
+    for (let rank = 0; rank < np; rank++) {
+      const bytes = run.writtenBytes[rank]!;
+      if (rank < NODES) t.true(bytes >= BIG, `writer rank ${rank} wrote ${bytes} bytes`);
+      else t.true(bytes < BIG / 10, `idle rank ${rank} (on ${nodeOfRank(rank)}) wrote ${bytes} bytes`);
+    }
+    // And no piece went to or came from an idle rank.
+    const movers = new Set(
+      run.stats.perNode.flatMap((node) =>
+        [...Object.keys(node.piecesFetchedFrom), ...Object.keys(node.piecesUploadedTo)].map(Number),
+      ),
+    );
+    t.true(
+      [...movers].every((rank) => rank < NODES),
+      `ranks that moved pieces: ${[...movers].join(' ')}`,
+    );
+  },
+);

@@ -10,33 +10,45 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLUSTER_DIR, CLUSTER_PREFIX, CLUSTER_RANGE, clusterUnavailable, DOWN, UP } from './harness.js';
 
 const unavailable = clusterUnavailable();
-const clusterTest = unavailable === undefined
-  ? test.serial
-  : (title: string) => test.skip(`${title} [skipped: the cluster in a box ${unavailable}]`, () => {});
+const clusterTest =
+  unavailable === undefined
+    ? test.serial
+    : (title: string) => test.skip(`${title} [skipped: the cluster in a box ${unavailable}]`, () => {});
 
 /** What the cluster must leave as it found: the root namespace's network and the namespace list. */
 function rootState(): string {
   const run = (args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
-  return [run(['-o', 'link']), run(['-o', 'addr']), run(['route', 'show', 'table', 'all']), run(['netns', 'list'])].join('\n---\n');
+  return [
+    run(['-o', 'link']),
+    run(['-o', 'addr']),
+    run(['route', 'show', 'table', 'all']),
+    run(['netns', 'list']),
+  ].join('\n---\n');
 }
 
 function clusterNamespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-    .split('\n').map((line) => line.split(' ')[0]!).filter((name) => name.startsWith(`${CLUSTER_PREFIX}-`));
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((name) => name.startsWith(`${CLUSTER_PREFIX}-`));
 }
 
 test.after.always(() => {
   if (unavailable === undefined) spawnSync(DOWN);
 });
 
-clusterTest('up.sh then down.sh leaves the root namespace\'s links, addresses and routes as they were', (t) => {
+clusterTest("up.sh then down.sh leaves the root namespace's links, addresses and routes as they were", (t) => {
   const before = rootState();
   execFileSync(UP, ['3', '100mbit'], { stdio: 'pipe' });
   t.is(clusterNamespaces().length, 5, 'switch, head and 3 nodes');
   t.regex(execFileSync('ip', ['route'], { encoding: 'utf8' }), new RegExp(`^blackhole ${CLUSTER_RANGE}`, 'm'));
-  const caps = execFileSync('ip', ['netns', 'exec', `${CLUSTER_PREFIX}-node2`, 'tc', 'qdisc', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
-  t.regex(caps, /tbf .*rate 100Mbit/, 'the node\'s uplink is capped');
-  const ports = execFileSync('ip', ['netns', 'exec', `${CLUSTER_PREFIX}-sw`, 'tc', 'qdisc', 'show', 'dev', 'v-node2'], { encoding: 'utf8' });
+  const caps = execFileSync('ip', ['netns', 'exec', `${CLUSTER_PREFIX}-node2`, 'tc', 'qdisc', 'show', 'dev', 'eth0'], {
+    encoding: 'utf8',
+  });
+  t.regex(caps, /tbf .*rate 100Mbit/, "the node's uplink is capped");
+  const ports = execFileSync('ip', ['netns', 'exec', `${CLUSTER_PREFIX}-sw`, 'tc', 'qdisc', 'show', 'dev', 'v-node2'], {
+    encoding: 'utf8',
+  });
   t.regex(ports, /tbf .*rate 100Mbit/, 'its switch port (the downlink) is capped');
   execFileSync(DOWN);
   t.is(rootState(), before);
