@@ -6,7 +6,7 @@ export class PathError extends ExpectedError {
   /** The path, exactly as shown in the message. */
   readonly path: string;
 
-  constructor(path: string, detail: string, options?: ErrorOptions) {
+  constructor(path: string, detail: string, options?: ErrorOptions & { rank?: number }) {
     super(`${path}: ${detail}`, options);
     this.path = path;
   }

@@ -22,7 +22,7 @@ import type { FileEntry } from '../torrent/manifest.js';
 import { receiveFrame, sendFrame } from './exchange.js';
 import type { StageOptions } from './options.js';
 import { expandDest, makePlan, overlapReason, type RankPlace } from './plan.js';
-import { InputError } from '../io/input-error.js';
+import { PathError } from '../errors/path-error.js';
 import { readShare, type SourceShape } from './seed.js';
 import { datasetFromSource, datasetFromTorrent } from './dataset.js';
 import { reportStage, runStageTracker, type WriterReport } from './stage-tracker.js';
@@ -58,9 +58,7 @@ async function planJob(
   for (const place of places) {
     const reason = overlapReason(options.source, place.dest);
     if (reason !== undefined)
-      throw Object.assign(new InputError(place.dest, undefined, `DEST ${reason}: a copy cannot be written there`), {
-        rank: place.rank,
-      });
+      throw new PathError(place.dest, `DEST ${reason}: a copy cannot be written there`, { rank: place.rank });
   }
   const plan = makePlan(places, options.seeders);
   const { shape, hashes } =

@@ -8,7 +8,7 @@ import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 import { describeFsError } from '../io/fs-reason.js';
-import { InputError } from '../io/input-error.js';
+import { PathError } from '../errors/path-error.js';
 import type { DiskStore } from '../storage/disk-store.js';
 import { equalBytes } from '../storage/resume.js';
 import type { FileEntry } from '../torrent/manifest.js';
@@ -61,34 +61,32 @@ export function readShare(
     try {
       fd = openSync(path, 'r');
     } catch (error) {
-      throw new InputError(path, undefined, describeFsError(error), { cause: error });
+      throw new PathError(path, describeFsError(error), { cause: error });
     }
     try {
       const before = fstatSync(fd);
       if (known && before.size !== file.length) {
-        throw new InputError(
+        throw new PathError(
           path,
-          undefined,
           `is ${before.size} bytes, but the .torrent says ${file.length}: SOURCE does not match the .torrent`,
         );
       }
       if (!unchanged(before, file))
-        throw new InputError(path, undefined, 'changed since the job listed it (size or modification time)');
+        throw new PathError(path, 'changed since the job listed it (size or modification time)');
       for (; piece < lastOfFile; piece++) {
         const data = buffer.subarray(0, geometry.length[piece]);
         let done = 0;
         while (done < data.length) {
           const got = readSync(fd, data, done, data.length - done, geometry.offset[piece]! + done);
-          if (got === 0) throw new InputError(path, undefined, 'became shorter while it was read');
+          if (got === 0) throw new PathError(path, 'became shorter while it was read');
           done += got;
         }
         bytesRead += data.length;
         const root = pieceRoot(data, geometry.leaves[piece]!);
         if (known) {
           if (!equalBytes(root, known.subarray(32 * piece, 32 * piece + 32))) {
-            throw new InputError(
+            throw new PathError(
               path,
-              undefined,
               `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent: SOURCE is not the data it describes`,
             );
           }
@@ -98,11 +96,11 @@ export function readShare(
         store.write(0, piece, data);
       }
       if (!unchanged(fstatSync(fd), file))
-        throw new InputError(path, undefined, 'changed while it was read (size or modification time)');
+        throw new PathError(path, 'changed while it was read (size or modification time)');
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      if (error instanceof PathError) throw error;
       if ((error as { exitCode?: number }).exitCode !== undefined) throw error;
-      throw new InputError(path, undefined, describeFsError(error), { cause: error });
+      throw new PathError(path, describeFsError(error), { cause: error });
     } finally {
       closeSync(fd);
     }

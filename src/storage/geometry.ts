@@ -3,7 +3,7 @@
  * piece never spans two files (BEP 52), and the last piece of a file may be shorter. Compact
  * typed arrays, so 100 000 pieces cost a few hundred KiB and pass between threads cheaply.
  */
-import { BLOCK_SIZE, nextPowerOfTwo } from '../torrent/merkle.js';
+import { pieceLeaves } from '../torrent/merkle.js';
 
 export interface PieceGeometry {
   pieceLength: number;
@@ -37,8 +37,7 @@ export function pieceGeometry(lengths: readonly number[], pieceLength: number): 
   lengths.forEach((length, file) => {
     geometry.firstPiece[file] = piece;
     const count = counts[file]!;
-    // A file of one piece: its tree is as wide as its own blocks need (its root is the file's).
-    const leaves = count === 1 ? nextPowerOfTwo(Math.ceil(length / BLOCK_SIZE)) : pieceLength / BLOCK_SIZE;
+    const leaves = pieceLeaves(length, pieceLength);
     for (let i = 0; i < count; i++, piece++) {
       geometry.file[piece] = file;
       geometry.offset[piece] = i * pieceLength;

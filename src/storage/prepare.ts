@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import { InputError } from '../io/input-error.js';
+import { PathError } from '../errors/path-error.js';
 import type { Entry } from '../torrent/manifest.js';
 import { DestinationError } from './destination-error.js';
 import { pieceGeometry } from './geometry.js';
@@ -59,7 +59,7 @@ function attempt<T>(path: string, action: () => T): T {
   try {
     return action();
   } catch (error) {
-    if (error instanceof DestinationError || error instanceof InputError) throw error;
+    if (error instanceof PathError) throw error;
     throw DestinationError.from(path, error);
   }
 }
@@ -80,11 +80,7 @@ export function checkShape(where: string, shape: DatasetShape): void {
   for (const entry of shape.entries) {
     if (!shape.singleFile || entry.kind !== 'file') checkRelativePath(where, entry.path);
     if (entry.kind === 'symlink' && !symlinkStaysInside(entry.path, entry.target)) {
-      throw new InputError(
-        where,
-        undefined,
-        `the symlink "${entry.path}" points outside the dataset (to "${entry.target}")`,
-      );
+      throw new PathError(where, `the symlink "${entry.path}" points outside the dataset (to "${entry.target}")`);
     }
   }
 }

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 
-import { InputError } from '../io/input-error.js';
+import { PathError } from '../errors/path-error.js';
 
 /** Why `path` (a manifest path, components joined by '/') is not a safe relative name, or undefined. */
 export function unsafePathReason(path: string): string | undefined {
@@ -18,11 +18,10 @@ export function unsafePathReason(path: string): string | undefined {
   return undefined;
 }
 
-/** Throws an InputError naming `where` when `path` could leave the destination. */
+/** Throws a PathError naming `where` when `path` could leave the destination. */
 export function checkRelativePath(where: string, path: string): void {
   const reason = unsafePathReason(path);
-  if (reason !== undefined)
-    throw new InputError(where, undefined, `the name "${path}" would escape the destination (${reason})`);
+  if (reason !== undefined) throw new PathError(where, `the name "${path}" would escape the destination (${reason})`);
 }
 
 /** True when a symlink at `linkPath` (relative to the tree's top) pointing at `target` stays in the tree. */

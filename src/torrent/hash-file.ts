@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import { describeFsError } from '../io/fs-reason.js';
-import { BLOCK_SIZE, HASH_SIZE, nextPowerOfTwo, pieceRoot } from './merkle.js';
+import { HASH_SIZE, pieceLeaves, pieceRoot } from './merkle.js';
 import { SourceError } from './source-error.js';
 
 /** Part of a file to hash: pieces firstPiece .. firstPiece + pieceCount - 1. */
@@ -34,8 +34,7 @@ export function hashSegment(segment: HashSegment, pieceLength: number, buffer: B
   const { path, fileLength, firstPiece, pieceCount } = segment;
   const roots = new Uint8Array(pieceCount * HASH_SIZE);
   if (pieceCount === 0) return roots;
-  const singlePiece = fileLength <= pieceLength;
-  const leaves = singlePiece ? nextPowerOfTwo(Math.ceil(fileLength / BLOCK_SIZE)) : pieceLength / BLOCK_SIZE;
+  const leaves = pieceLeaves(fileLength, pieceLength);
   let fd: number;
   try {
     fd = openSync(path, 'r');

@@ -64,6 +64,15 @@ export function blockHashes(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * The leaves of each piece's tree in a file of `fileLength` bytes: a file of one piece is as wide
+ * as its own blocks need (its piece's root is the file's pieces root); the pieces of a longer
+ * file are padded to a whole piece's blocks.
+ */
+export function pieceLeaves(fileLength: number, pieceLength: number): number {
+  return fileLength <= pieceLength ? nextPowerOfTwo(Math.ceil(fileLength / BLOCK_SIZE)) : pieceLength / BLOCK_SIZE;
+}
+
+/**
  * The merkle root of one piece: its blocks' hashes padded with zero leaves to `leaves` (the
  * piece length's block count for a file of several pieces; for a file of one piece, its own
  * block count rounded up to a power of two, which makes this the file's pieces root).

@@ -1,6 +1,6 @@
 /** A manifest's pieces, numbered across its files in entry order, and their verification. */
 import type { Manifest, Piece } from './manifest.js';
-import { BLOCK_SIZE, HASH_SIZE, nextPowerOfTwo, pieceRoot } from './merkle.js';
+import { HASH_SIZE, pieceLeaves, pieceRoot } from './merkle.js';
 
 /**
  * Every piece of `manifest`: each non-empty file cut into pieces of `pieceLength` (its last one
@@ -13,20 +13,19 @@ export function piecesOf(manifest: Manifest): Piece[] {
     if (entry.kind !== 'file' || entry.length === 0) return;
     if (entry.length <= pieceLength) {
       // One piece: its root is the file's pieces root, over its own blocks.
-      const leaves = nextPowerOfTwo(Math.ceil(entry.length / BLOCK_SIZE));
       pieces.push({
         index: pieces.length,
         entry: index,
         offset: 0,
         length: entry.length,
         hash: entry.piecesRoot!,
-        leaves,
+        leaves: pieceLeaves(entry.length, pieceLength),
       });
       return;
     }
     const layer = manifest.pieceLayers.get(Buffer.from(entry.piecesRoot!).toString('hex'));
     if (layer === undefined) throw new Error(`the manifest has no piece layer for ${entry.path}`);
-    const leaves = pieceLength / BLOCK_SIZE;
+    const leaves = pieceLeaves(entry.length, pieceLength);
     for (let offset = 0, i = 0; offset < entry.length; offset += pieceLength, i++) {
       const length = Math.min(pieceLength, entry.length - offset);
       const hash = layer.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
