@@ -4,7 +4,9 @@
  * flight), verifies every payload against its hash, reports progress every few segments
  * (and refreshes the swarm then), writes the file when complete, and finally tells the
  * tracker it is done. Bad data is reported and, after a few strikes, its sender avoided;
- * unanswered requests are asked again elsewhere.
+ * unanswered requests are asked again elsewhere. Once done it keeps taking (and dropping) late
+ * answers until the tracker's final stop: a large answer sent to a thread that no longer
+ * receives would never complete, and its sender would wait forever.
  */
 import { rankCounts, type FileInfo, type Message, type Segments, type Swarm } from '../protocol/messages.js';
 import type { Outbox } from '../protocol/outbox.js';
@@ -104,9 +106,11 @@ export class Download implements Role {
   /** Swarms the tracker still owes this peer (it answers every request and every update). */
   #swarmsOwed = 0;
   readonly #loads = new SourceLoads();
-  #allWrittenAt = Infinity;
   #stalledSince = Infinity;
   #lastStallRefresh = -Infinity;
+  /** Downloads-done sent: every wanted file is written. */
+  #finished = false;
+  /** The tracker's final stop came: nothing more is on its way to this worker. */
   #done = false;
 
   constructor(context: DownloadContext) {
@@ -126,7 +130,12 @@ export class Download implements Role {
     return this.#done;
   }
 
-  start(now: number): void {
+  /** Every wanted file is written and the tracker told; late answers may still come. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  start(_now: number): void {
     for (const file of this.#order) {
       this.#send(TRACKER_RANK, Tag.Tracker, {
         type: 'swarm-request',
@@ -134,7 +143,7 @@ export class Download implements Role {
         withHashes: file.hashes === null,
       });
     }
-    this.#finishIfDone(now);
+    this.#finishIfDone();
   }
 
   handle(source: number, message: Message, now: number): void {
@@ -145,15 +154,18 @@ export class Download implements Role {
       case 'segments':
         this.#onSegments(source, message, now);
         break;
+      case 'stop':
+        this.#onStop(source);
+        return;
       default:
         throw new ProtocolError(`a download worker does not take ${message.type} messages`);
     }
     this.#pump(now);
-    this.#finishIfDone(now);
+    this.#finishIfDone();
   }
 
   tick(now: number): number {
-    if (this.#done) return Infinity;
+    if (this.#finished) return Infinity;
     let next = Infinity;
     // Oldest first (a Map keeps insertion order, and requests are made as time goes on), so
     // the first request not yet due ends the scan.
@@ -177,9 +189,14 @@ export class Download implements Role {
     next = Math.min(next, silence);
     this.#pump(now);
     next = Math.min(next, this.#checkStall(now));
-    this.#finishIfDone(now);
-    if (this.#allWrittenAt !== Infinity && !this.#done) next = Math.min(next, this.#drainDeadline());
-    return next;
+    this.#finishIfDone();
+    return this.#finished ? Infinity : next;
+  }
+
+  #onStop(source: number): void {
+    if (source !== TRACKER_RANK) throw new ProtocolError('only the tracker can stop a download worker');
+    if (!this.#finished) throw new ProtocolError('a stop before this peer finished its downloads');
+    this.#done = true;
   }
 
   #onSwarm(source: number, message: Swarm): void {
@@ -211,6 +228,10 @@ export class Download implements Role {
       answered.map((segment) => keyOf(file.id, segment)),
       now,
     );
+    if (unasked !== undefined && this.#silent.has(source)) {
+      this.duplicates += message.segments.length; // a holder given up for silence, late after all
+      return;
+    }
     if (unasked !== undefined) {
       throw new ProtocolError(`sent segment ${unasked - keyOf(file.id, 0)} of ${file.name}, which was not asked of it`);
     }
@@ -373,17 +394,12 @@ export class Download implements Role {
     return Math.min(this.#stalledSince + this.#options.stallTimeoutMs, this.#lastStallRefresh + refreshEvery);
   }
 
-  // A holder that never answers must not keep this peer from finishing.
-  #drainDeadline(): number {
-    return this.#allWrittenAt + 4 * this.#options.requestTimeoutMs;
-  }
-
-  #finishIfDone(now: number): void {
-    if (this.#done || !this.#order.every((file) => file.written)) return;
-    if (this.#allWrittenAt === Infinity) this.#allWrittenAt = now;
-    if (this.#swarmsOwed > 0) return; // the tracker always answers: no deadline needed
-    if (this.#owed.total > 0 && now < this.#drainDeadline()) return;
-    this.#done = true;
+  // Answers still owed are waited for (a holder silent too long is forgiven, see tick), so
+  // that in a healthy run every message is received; a later one is taken until the tracker's stop.
+  #finishIfDone(): void {
+    if (this.#finished || !this.#order.every((file) => file.written)) return;
+    if (this.#swarmsOwed > 0 || this.#owed.total > 0) return;
+    this.#finished = true;
     this.#send(TRACKER_RANK, Tag.Tracker, {
       type: 'downloads-done',
       downloadsBySource: rankCounts(this.downloadsBySource),

@@ -1,7 +1,8 @@
 /**
  * A peer's upload half: serves segment requests from any peer for the segments it holds
  * (owned, or downloaded so far), refuses the rest explicitly, counts what it served, and
- * reports to the tracker when told to stop.
+ * reports to the tracker when told to stop, once every answer it sent has left (close): the
+ * tracker then knows no data is still on its way to a download worker.
  */
 import { encodeSegmentsWithRoom } from '../protocol/codec.js';
 import { rankCounts, type Message, type SegmentRequest } from '../protocol/messages.js';
@@ -84,7 +85,7 @@ export class Upload implements Role {
       const { dest, data } = this.#heldBack.shift()!;
       this.#context.outbox.sendEncoded(dest, Tag.Download, data);
     }
-    if (this.#stopping && !this.#done) this.#finish();
+    if (this.#stopping) this.#done = true;
     return this.#heldBack[0]?.at ?? Infinity;
   }
 
@@ -124,8 +125,7 @@ export class Upload implements Role {
     this.#behaviour.served(this.served);
   }
 
-  #finish(): void {
-    this.#done = true;
+  close(): void {
     this.#context.outbox.send(TRACKER_RANK, Tag.Tracker, {
       type: 'upload-stats',
       servedTo: rankCounts(this.servedTo),

@@ -26,6 +26,7 @@ export class MemoryNetwork {
   now = 0;
   readonly #queues = new Map<string, Envelope[]>();
   readonly #roles = new Map<string, { rank: number; role: Role }>();
+  readonly #closed = new Set<Role>();
   readonly #random: Random;
 
   constructor(size: number, seed = 1) {
@@ -47,6 +48,7 @@ export class MemoryNetwork {
   attach(rank: number, tag: Tag, role: Role): void {
     this.#roles.set(`${rank}:${tag}`, { rank, role });
     role.start(this.now);
+    this.#closeIfDone(role);
   }
 
   /** Delivers messages and advances time until every role is done. */
@@ -62,6 +64,7 @@ export class MemoryNetwork {
           this.rejections.push({ receiver: rank, source, reason }),
         );
         role.tick(this.now);
+        this.#closeIfDone(role);
         continue;
       }
       const active = [...this.#roles.values()].filter(({ role }) => !role.done);
@@ -72,7 +75,10 @@ export class MemoryNetwork {
         throw new Error(`deadlock: no message in flight and no deadline; waiting: ${waiting.join(', ')}`);
       }
       this.now = Math.max(this.now, next);
-      for (const { role } of active) role.tick(this.now);
+      for (const { role } of active) {
+        role.tick(this.now);
+        this.#closeIfDone(role);
+      }
     }
     throw new Error(`still running after ${maxSteps} steps`);
   }
@@ -82,6 +88,13 @@ export class MemoryNetwork {
     const left = new Map<string, number>();
     for (const [key, queue] of this.#queues) if (queue.length > 0) left.set(key, queue.length);
     return left;
+  }
+
+  // Messages here leave at once, so a done role's sends have all left: close it now.
+  #closeIfDone(role: Role): void {
+    if (!role.done || this.#closed.has(role)) return;
+    this.#closed.add(role);
+    role.close?.(this.now);
   }
 
   #queue(rank: number, tag: Tag): Envelope[] {

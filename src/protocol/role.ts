@@ -13,6 +13,11 @@ export interface Role {
   tick(now: number): number;
   /** True once the role has finished its work. */
   readonly done: boolean;
+  /**
+   * Called once after `done`, when every message the role sent has left this process; what it
+   * sends here is flushed too. For reports that must not overtake the role's data.
+   */
+  close?(now: number): void;
 }
 
 /** What happens to a message that is malformed or makes no sense: reported, then dropped. */

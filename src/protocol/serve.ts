@@ -26,4 +26,7 @@ export function serve(
     next = role.tick(now);
   }
   transport.flush();
+  if (role.close === undefined) return;
+  role.close(clock());
+  transport.flush();
 }

@@ -1,7 +1,8 @@
 /**
  * Rank 0: registers every peer, answers swarm requests with what changed, learns who holds
- * what from updates, tracks bad-data reports, and stops every upload worker once every peer
- * is done. Each message type has its handler below.
+ * what from updates, tracks bad-data reports, and ends the run in two steps: every upload
+ * worker is stopped once every peer's downloads are done, then every download worker once
+ * every upload has reported (its answers all sent). Each message type has its handler below.
  */
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type {
@@ -197,6 +198,8 @@ export class Tracker implements Role {
     if (this.uploads.has(source)) throw new ProtocolError('reported its uploads twice');
     this.uploads.set(source, message);
     if (this.uploads.size < this.peerCount) return;
+    // Every upload's answers have left: the download workers may stop taking them.
+    for (const rank of this.#peers) this.#outbox.send(rank, Tag.Download, { type: 'stop' });
     this.finishedAt = now;
     this.#done = true;
   }

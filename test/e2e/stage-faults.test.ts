@@ -73,6 +73,26 @@ test.serial('a seeder corrupting a third of what it sends: every copy exact, the
   t.regex(result.stdout, /bad pieces: \d+; rank 1 sent \d+ bad pieces/);
 });
 
+test.serial(
+  'a holder answering long after its requests timed out: the job still ends, every copy exact (np 4)',
+  async (t) => {
+    // Rank 2, a leecher, holds every answer back 3 s; the others give it up after 5 timeouts of
+    // silence and finish without it. Its late answers (large messages, which complete only once
+    // received) must still be taken, or its upload worker would wait for them forever.
+    const dir = freshDir();
+    makeFolderDataset(join(dir, 'src'), { bigBytes: 200 * PIECE + 1 });
+    const result = await runExclusive(
+      4,
+      stage(join(dir, 'src'), join(dir, 'd{rank}'), '--fault-slow', '2:3000', '--request-timeout', '100'),
+      { timeoutMs: 60_000 },
+    );
+    t.is(result.code, 0, describeRun(result));
+    t.regex(result.stderr, /rank 2 has not answered for 500 ms/, 'the slow holder was asked, then given up');
+    for (const rank of [0, 1, 2, 3])
+      t.deepEqual(treeDifferences(join(dir, 'src'), join(dir, `d${rank}`)), [], `rank ${rank}`);
+  },
+);
+
 test.serial('a seeder whose share only it holds, corrupting it: exit 4 naming the piece and the liar', async (t) => {
   const dir = freshDir();
   makeFolderDataset(join(dir, 'src'), { bigBytes: 40 * PIECE });

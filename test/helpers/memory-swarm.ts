@@ -56,6 +56,7 @@ export class TrafficNetwork extends MemoryNetwork {
       get done() {
         return role.done;
       },
+      close: (now) => role.close?.(now),
     });
   }
 

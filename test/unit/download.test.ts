@@ -47,13 +47,13 @@ test('asks the tracker for each wanted file, with hashes, and nothing more until
       { type: 'swarm-request', fileId: 1, withHashes: true },
     ],
   );
-  t.false(h.download.done);
+  t.false(h.download.finished);
 });
 
 test('a peer that wants nothing is done at once, and says so', (t) => {
   const h = new DownloadHarness({ files: [] });
   h.download.start(0);
-  t.true(h.download.done);
+  t.true(h.download.finished);
   t.deepEqual(h.take(), [
     {
       dest: 0,
@@ -74,7 +74,7 @@ test('a file with no segments is written empty as soon as its swarm comes', (t) 
       { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 3 },
     ],
   );
-  t.true(h.download.done);
+  t.true(h.download.finished);
 });
 
 test('rarest first: a segment only one holder has is asked for first', (t) => {
@@ -189,9 +189,9 @@ test('reports every `reportEvery` segments, and at completion; writes the file o
   t.deepEqual(h.outputs, new Map([['file1', list]]));
 
   // The peer ends only once the swarm it asked for came.
-  t.false(h.download.done);
+  t.false(h.download.finished);
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
-  t.true(h.download.done);
+  t.true(h.download.finished);
   const done = ofType(h.take(), 'downloads-done');
   t.deepEqual(done, [
     {
@@ -223,7 +223,7 @@ test('with batches, each report carries at least `reportEvery` segments, and few
     reported.sort((a, b) => a - b),
     range(0, 100),
   );
-  t.true(h.download.done);
+  t.true(h.download.finished);
 });
 
 test('a refused segment is asked of another holder', (t) => {
@@ -376,29 +376,49 @@ test('an unanswered request is asked of another holder after the timeout; a late
     t.deepEqual(requests(h.take()), [{ dest: other, fileId: 0, segments: [0] }], `seed ${seed}`);
     h.answer(other, 0, [0], list, 120);
     t.deepEqual(h.outputs.get('file1'), list);
-    t.false(h.download.done, 'the slow holder still owes an answer');
+    t.false(h.download.finished, 'the slow holder still owes an answer');
     h.answer(first!.dest, 0, [0], list, 150);
     t.is(h.download.duplicates, 1);
-    t.true(h.download.done);
+    t.deepEqual(h.outputs.get('file1'), list, 'the late answer changes nothing');
+    t.true(h.download.finished);
     const [done] = ofType(h.take(), 'downloads-done');
     t.deepEqual(done?.downloadsBySource, [{ rank: other, count: 1 }]);
+    t.false(h.download.done, 'only the tracker ends the worker');
   }
 });
 
-test('a holder that never answers does not keep the peer from ending', (t) => {
+test('a holder that never answers does not keep the peer from finishing; only the tracker ends the worker', (t) => {
   const { h, list } = started(t, 1, [all(2), all(3)], { window: 1, batch: 1, requestTimeoutMs: 100 });
   const [first] = requests(h.take());
   h.download.tick(100);
   const [second] = requests(h.take());
   h.answer(second!.dest, 0, [0], list, 120);
+  t.false(h.download.finished, 'waits a while for the answer owed');
+  const silence = h.download.tick(120);
+  t.is(silence, SILENCE_TIMEOUTS * 100, 'until the holder has been silent too long');
+  h.download.tick(silence);
+  t.true(h.download.finished);
+  t.is(h.download.tick(silence), Infinity, 'no deadline left once finished');
+  // A holder given up may still answer late: taken quietly until the tracker's stop.
+  h.answer(first!.dest, 0, [0], list, silence + 10);
+  t.is(h.download.duplicates, 1);
   t.false(h.download.done);
-  const deadline = h.download.tick(120);
-  t.true(deadline > 120 && Number.isFinite(deadline));
-  h.download.tick(deadline - 1);
-  t.false(h.download.done);
-  h.download.tick(deadline);
+  t.throws(() => h.give(2, { type: 'stop' }), {
+    instanceOf: ProtocolError,
+    message: 'only the tracker can stop a download worker',
+  });
+  h.give(0, { type: 'stop' });
   t.true(h.download.done);
   t.not(first!.dest, second!.dest);
+});
+
+test('a stop before the downloads are finished is rejected', (t) => {
+  const { h } = started(t, 4, [all(2)]);
+  t.throws(() => h.give(0, { type: 'stop' }), {
+    instanceOf: ProtocolError,
+    message: 'a stop before this peer finished its downloads',
+  });
+  t.false(h.download.done);
 });
 
 test('an only holder that never answers is given up, and the download ends naming it', (t) => {
@@ -418,16 +438,28 @@ test('an only holder that never answers is given up, and the download ends namin
 });
 
 test('a silent holder is given up while another holder serves the file', (t) => {
-  const { h, list } = started(t, 1, [all(2), all(3)], { window: 1, batch: 1, requestTimeoutMs: 100 });
+  const segments = 40;
+  const { h, list } = started(t, segments, [all(2), all(3)], { window: 1, batch: 1, requestTimeoutMs: 100 });
   const [first] = requests(h.take());
-  h.download.tick(100);
-  const [second] = requests(h.take());
-  t.not(first!.dest, second!.dest);
-  h.answer(second!.dest, 0, [0], list, 120);
+  const silent = first!.dest;
+  let now = 0;
+  let askedSilent = 1;
+  // The first holder asked never answers; the other answers each request 10 ms after it.
+  for (let step = 0; step < 1000 && !h.download.finished; step++) {
+    now += 10;
+    const sent = h.take();
+    for (const request of requests(sent)) {
+      if (request.dest === silent) askedSilent++;
+      else h.answer(request.dest, 0, request.segments, list, now);
+    }
+    for (const update of ofType(sent, 'update').filter((update) => update.wantSwarm)) {
+      h.give(0, { type: 'swarm', fileId: update.fileId, hashes: null, holders: [] }, now);
+    }
+    h.download.tick(now);
+  }
   t.deepEqual(h.outputs.get('file1'), list);
-  t.false(h.download.done, 'still waiting for the first holder');
-  h.download.tick(SILENCE_TIMEOUTS * 100);
-  t.true(h.download.done, 'the first holder was given up after its silence');
+  t.true(askedSilent <= SILENCE_TIMEOUTS + 1, `asked the silent holder ${askedSilent} times`);
+  t.true(now < segments * 100, `finished at ${now} ms, not one timeout per segment`);
 });
 
 test('segments not asked of their sender are rejected as ProtocolError', (t) => {
@@ -469,7 +501,7 @@ test('a message mixing asked and unasked segments is rejected whole', (t) => {
   t.deepEqual([...h.download.downloadsBySource], [[2, 2]]);
 });
 
-test('the download worker rejects every message type but swarm and segments', (t) => {
+test('the download worker rejects every message type but swarm, segments and stop', (t) => {
   const { h } = started(t, 4, [all(2)]);
   const wrong: Message[] = [
     { type: 'register', path: 'in2.txt', owned: [], wanted: [] },
@@ -479,7 +511,6 @@ test('the download worker rejects every message type but swarm and segments', (t
     { type: 'bad-segment', fileId: 0, segment: 0, sender: 2 },
     { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 0 },
     { type: 'segment-request', fileId: 0, segments: [0] },
-    { type: 'stop' },
     { type: 'upload-stats', servedTo: [], refused: 0, messagesSent: 0 },
   ];
   for (const message of wrong) {
@@ -590,6 +621,7 @@ test('over a network: unsolicited segments show up in the rejections, and the do
         tracker.send(source, Tag.Download, { type: 'swarm', fileId: 0, hashes: null, holders: [] });
       } else if (message.type === 'downloads-done') {
         finished = true;
+        tracker.send(source, Tag.Download, { type: 'stop' });
       }
     },
     get done() {

@@ -1,5 +1,6 @@
 import test from 'ava';
 
+import { Tag } from '../../src/protocol/tags.js';
 import { runSwarm } from '../helpers/memory-swarm.js';
 import { assertCleanRun, bigScenario, COURSE_LIKE, hashes, input } from '../helpers/swarm-inputs.js';
 
@@ -149,8 +150,27 @@ test('every peer finishes, reports its downloads, and its upload worker reports 
   t.deepEqual([...run.tracker.downloads.keys()].sort(), [1, 2, 3, 4, 5]);
   t.deepEqual([...run.tracker.uploads.keys()].sort(), [1, 2, 3, 4, 5]);
   const sends = run.network.traffic.filter((event) => event.kind === 'send');
-  const stops = sends.filter((event) => event.message.type === 'stop');
-  t.deepEqual(stops.map((event) => event.dest).sort(), [1, 2, 3, 4, 5]);
+  const stops = (tag: Tag) => sends.filter((event) => event.message.type === 'stop' && event.tag === tag);
+  t.deepEqual(
+    stops(Tag.Upload)
+      .map((event) => event.dest)
+      .sort(),
+    [1, 2, 3, 4, 5],
+  );
+  t.deepEqual(
+    stops(Tag.Download)
+      .map((event) => event.dest)
+      .sort(),
+    [1, 2, 3, 4, 5],
+  );
+  // The downloads are stopped only after the last upload reported: no answer is left on its way.
+  const lastStats = run.network.traffic
+    .map((event) => event.kind === 'deliver' && event.message.type === 'upload-stats')
+    .lastIndexOf(true);
+  const firstDownloadStop = run.network.traffic.findIndex(
+    (event) => event.kind === 'send' && event.message.type === 'stop' && event.tag === Tag.Download,
+  );
+  t.true(lastStats < firstDownloadStop);
   // The tracker stops the uploads only after the last peer's downloads-done.
   const delivered = run.network.traffic
     .map((event, index) => ({ event, index }))

@@ -145,7 +145,7 @@ test('counts bad-segment reports and distrusts a sender once at the strike limit
   });
 });
 
-test('stops every upload once every peer is done, and ends once every upload reported', (t) => {
+test('stops every upload once every peer is done, then every download once every upload reported', (t) => {
   const { tracker, recorder } = registered();
   recorder.take();
   const done: Message = { type: 'downloads-done', downloadsBySource: [], badBySource: [], messagesSent: 1 };
@@ -161,10 +161,15 @@ test('stops every upload once every peer is done, and ends once every upload rep
   give(tracker, 2, stats, 1500);
   give(tracker, 1, stats, 1600);
   t.false(tracker.done);
+  t.deepEqual(recorder.take(), [], 'the downloads go on taking late answers until every upload reported');
   give(tracker, 3, stats, 1700);
+  t.deepEqual(
+    recorder.take(),
+    [1, 2, 3].map((dest) => ({ dest, tag: Tag.Download, message: { type: 'stop' } })),
+  );
   t.true(tracker.done);
   t.is(tracker.finishedAt, 1700);
-  t.is(tracker.messagesSent, 3 + 3);
+  t.is(tracker.messagesSent, 3 + 3 + 3);
 });
 
 test('rejects messages that break the protocol', (t) => {

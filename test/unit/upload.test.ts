@@ -52,7 +52,7 @@ test('a segment written later (downloaded meanwhile) is served from then on', (t
   t.deepEqual(h.take()[0]?.message, reply([4], []));
 });
 
-test('on stop from the tracker, reports what it served and ends', (t) => {
+test('on stop from the tracker it ends, and reports what it served only on close (its answers sent)', (t) => {
   const h = harness();
   h.give(5, { type: 'segment-request', fileId: 2, segments: [0, 1, 4] });
   h.give(2, { type: 'segment-request', fileId: 2, segments: [2] });
@@ -61,6 +61,8 @@ test('on stop from the tracker, reports what it served and ends', (t) => {
   t.false(h.upload.done);
   h.give(0, { type: 'stop' });
   t.true(h.upload.done);
+  t.deepEqual(h.take(), [], 'no report before its answers have left');
+  h.upload.close();
   t.deepEqual(h.take(), [
     {
       dest: 0,
@@ -183,6 +185,8 @@ test('stop sends every answer still held back, then the report', (t) => {
   const h = harness({ payload: (stored) => stored, delayMs: () => 10_000, served: () => {} });
   h.give(3, { type: 'segment-request', fileId: 2, segments: [0, 4] }, 0);
   h.give(0, { type: 'stop' }, 5);
+  t.true(h.upload.done);
+  h.upload.close();
   t.deepEqual(
     h.take().map((item) => [item.dest, item.message.type]),
     [
@@ -190,5 +194,4 @@ test('stop sends every answer still held back, then the report', (t) => {
       [0, 'upload-stats'],
     ],
   );
-  t.true(h.upload.done);
 });
