@@ -62,4 +62,6 @@ export interface UploadSetup {
   seed: number;
   faults: Faults;
   stage?: StageStoreSetup;
+  /** Bytes of answers being sent at once, at most (stage's --memory); unbounded when absent. */
+  sendLimitBytes?: number;
 }

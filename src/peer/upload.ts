@@ -28,6 +28,16 @@ export const HONEST_UPLOAD: UploadBehaviour = {
   served: () => {},
 };
 
+/**
+ * A bound on the answers this worker has handed to MPI and MPI has not finished sending: the
+ * memory they hold. Requests beyond it wait, in order, until sends complete.
+ */
+export interface SendBudget {
+  limitBytes: number;
+  /** Bytes of sends not yet complete (the transport's count). */
+  pendingBytes(): number;
+}
+
 export interface UploadContext {
   rank: number;
   size: number;
@@ -36,6 +46,19 @@ export interface UploadContext {
   /** Rank 0 is a peer too (stage mode: the tracker's rank also gets the data). */
   trackerIsPeer?: boolean;
   behaviour?: UploadBehaviour;
+  /** Unbounded when absent (the course mode: answers are tiny). */
+  sendBudget?: SendBudget;
+}
+
+/** How soon to look again whether sends completed, while requests wait for the budget. */
+const BUDGET_POLL_MS = 1;
+
+/** What an answer will carry: the segments held (with their lengths) and those refused. */
+interface PlannedAnswer {
+  held: { segment: number; length: number }[];
+  refused: number[];
+  /** Payload bytes of the held segments. */
+  bytes: number;
 }
 
 interface HeldBack {
@@ -51,6 +74,8 @@ export class Upload implements Role {
   readonly #context: UploadContext;
   readonly #behaviour: UploadBehaviour;
   #heldBack: HeldBack[] = [];
+  /** Requests waiting for the send budget, oldest first. */
+  readonly #waiting: { source: number; request: SegmentRequest }[] = [];
   #stopping = false;
   #done = false;
 
@@ -68,7 +93,9 @@ export class Upload implements Role {
   handle(source: number, message: Message, now: number): void {
     switch (message.type) {
       case 'segment-request':
-        this.#onRequest(source, message, now);
+        this.#checkRequester(source);
+        this.#waiting.push({ source, request: message });
+        this.#answerWaiting(now);
         break;
       case 'stop':
         if (source !== TRACKER_RANK) throw new ProtocolError('only the tracker can stop an upload worker');
@@ -81,27 +108,59 @@ export class Upload implements Role {
   }
 
   tick(now: number): number {
+    this.#answerWaiting(now);
     while (this.#heldBack.length > 0 && (this.#heldBack[0]!.at <= now || this.#stopping)) {
       const { dest, data } = this.#heldBack.shift()!;
       this.#context.outbox.sendEncoded(dest, Tag.Download, data);
     }
-    if (this.#stopping) this.#done = true;
-    return this.#heldBack[0]?.at ?? Infinity;
+    // Every request is answered, even after stop: its asker still takes late answers.
+    if (this.#stopping && this.#waiting.length === 0) this.#done = true;
+    const next = this.#heldBack[0]?.at ?? Infinity;
+    return this.#waiting.length > 0 ? Math.min(next, now + BUDGET_POLL_MS) : next;
   }
 
-  #onRequest(source: number, request: SegmentRequest, now: number): void {
+  #checkRequester(source: number): void {
     const lowest = this.#context.trackerIsPeer ? 0 : 1;
     if (source < lowest || source >= this.#context.size || source === this.#context.rank) {
       throw new ProtocolError(`a segment request from rank ${source}, which is not another peer`);
     }
+  }
+
+  // Oldest first; one answer may exceed the budget alone, so nothing waits forever.
+  #answerWaiting(now: number): void {
+    const budget = this.#context.sendBudget;
+    while (this.#waiting.length > 0) {
+      const { source, request } = this.#waiting[0]!;
+      const answer = this.#heldOf(request);
+      if (budget !== undefined) {
+        const pending = budget.pendingBytes();
+        if (pending > 0 && pending + answer.bytes > budget.limitBytes) return;
+      }
+      this.#waiting.shift();
+      this.#answer(source, request, answer, now);
+    }
+  }
+
+  #heldOf(request: SegmentRequest): PlannedAnswer {
+    const { store } = this.#context;
+    const held: PlannedAnswer['held'] = [];
+    const refused: number[] = [];
+    let bytes = 0;
+    for (const segment of request.segments) {
+      if (!store.has(request.fileId, segment)) {
+        refused.push(segment);
+        continue;
+      }
+      const length = store.lengthOf(request.fileId, segment);
+      held.push({ segment, length });
+      bytes += length;
+    }
+    return { held, refused, bytes };
+  }
+
+  #answer(source: number, request: SegmentRequest, { held, refused }: PlannedAnswer, now: number): void {
     const { store } = this.#context;
     const { fileId } = request;
-    const held: { segment: number; length: number }[] = [];
-    const refused: number[] = [];
-    for (const segment of request.segments) {
-      if (store.has(fileId, segment)) held.push({ segment, length: store.lengthOf(fileId, segment) });
-      else refused.push(segment);
-    }
     // Each payload is read straight into the reply's buffer: no copy between the store and MPI.
     const { data: reply, payloads } = encodeSegmentsWithRoom(fileId, held, refused);
     held.forEach(({ segment }, i) => {

@@ -32,6 +32,9 @@ runWorker(
       store: setup.stage ? new DiskStore(setup.stage.tree) : new SegmentStore(setup.store),
       trackerIsPeer: setup.stage !== undefined,
       behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
+      ...(setup.sendLimitBytes !== undefined && {
+        sendBudget: { limitBytes: setup.sendLimitBytes, pendingBytes: () => transport.pendingBytes() },
+      }),
     });
     serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
     startupMark('upload worker: done');

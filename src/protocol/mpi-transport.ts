@@ -11,7 +11,8 @@ export class MpiTransport implements Transport {
   readonly #comm: Communicator;
   readonly #backoff: Backoff;
   // Sends MPI has not finished with; they keep their buffers alive.
-  #inFlight: Request[] = [];
+  #inFlight: { request: Request; bytes: number }[] = [];
+  #inFlightBytes = 0;
 
   constructor(comm: Communicator, backoff: Partial<BackoffOptions> = {}) {
     this.#comm = comm;
@@ -28,7 +29,15 @@ export class MpiTransport implements Transport {
 
   send(dest: number, tag: Tag, data: Uint8Array): void {
     const request = this.#comm.isend(data, dest, tag);
-    if (request.test() === undefined) this.#inFlight.push(request);
+    if (request.test() !== undefined) return;
+    this.#inFlight.push({ request, bytes: data.byteLength });
+    this.#inFlightBytes += data.byteLength;
+  }
+
+  /** Bytes of sends MPI has not finished with (the memory they hold). */
+  pendingBytes(): number {
+    if (this.#inFlight.length > 0) this.#reap();
+    return this.#inFlightBytes;
   }
 
   receive(tag: Tag, timeoutMs: number): Packet | undefined {
@@ -45,6 +54,10 @@ export class MpiTransport implements Transport {
   }
 
   #reap(): void {
-    this.#inFlight = this.#inFlight.filter((request) => request.test() === undefined);
+    this.#inFlight = this.#inFlight.filter(({ request, bytes }) => {
+      if (request.test() === undefined) return true;
+      this.#inFlightBytes -= bytes;
+      return false;
+    });
   }
 }

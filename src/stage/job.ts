@@ -254,7 +254,14 @@ function startSwarmWorkers(
     faults: swarm.faults,
     stage,
   };
-  const upload: UploadSetup = { store: [], backoff: swarm.backoff, seed: swarm.seed, faults: swarm.faults, stage };
+  const upload: UploadSetup = {
+    store: [],
+    backoff: swarm.backoff,
+    seed: swarm.seed,
+    faults: swarm.faults,
+    stage,
+    sendLimitBytes: options.memoryBytes - options.windowBytes,
+  };
   postSetup(workers.upload.worker, workers.upload.setupPosted, upload);
   postSetup(workers.download.worker, workers.download.setupPosted, download);
 }

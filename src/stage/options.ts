@@ -19,6 +19,8 @@ export interface StageOptions {
   saveTorrent: string | undefined;
   /** Bytes a piece (a power of two, at least 16 KiB); undefined: chosen from the data. */
   pieceSize: number | undefined;
+  /** Piece data a rank holds in its buffers at once: its window plus the answers it is sending. */
+  memoryBytes: number;
   /** Bytes asked for and not yet received, at most, per downloading rank. */
   windowBytes: number;
   /** Bytes per request message, at most. */
@@ -29,6 +31,9 @@ export interface StageOptions {
 }
 
 export type StageCommand = { kind: 'help' } | { kind: 'run'; options: StageOptions };
+
+/** Stage's default --memory: a window of 16 MiB, and 48 MiB of answers on their way. */
+const DEFAULT_MEMORY = '64M';
 
 /** Stage's default --request-timeout, in ms. */
 export const STAGE_REQUEST_TIMEOUT_MS = 60_000;
@@ -44,7 +49,9 @@ Options:
   --torrent FILE         take the pieces' hashes from a .torrent made earlier (mpitorrent create)
   --save-torrent FILE    keep the job's manifest as a .torrent (written by rank 0)
   --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data)
-  --window-bytes BYTES   bytes a rank asks for at once (default 16M)
+  --memory BYTES         piece data a rank holds in memory at once: what it asks for plus the
+                         answers it is sending (default 64M; the disk's cache is the OS's)
+  --window-bytes BYTES   bytes a rank asks for at once (default a quarter of --memory)
   --batch-bytes BYTES    bytes per request message, at most (default 1M)
   --progress MODE        bar, lines or none (default: bar on a terminal, else lines)
   --stats FILE           write statistics as JSON (rank 0)
@@ -62,6 +69,7 @@ const OWN_VALUES = new Set([
   'torrent',
   'save-torrent',
   'piece-size',
+  'memory',
   'window-bytes',
   'batch-bytes',
   'progress',
@@ -136,6 +144,14 @@ export function parseStageCommand(
   if (progress !== undefined && !['bar', 'lines', 'none'].includes(progress)) {
     throw new UsageError(`--progress takes bar, lines or none, not "${progress}"`);
   }
+  const memoryBytes = parseBytes('memory', own.get('memory') ?? DEFAULT_MEMORY);
+  const windowText = own.get('window-bytes');
+  const windowBytes = windowText === undefined ? Math.floor(memoryBytes / 4) : parseBytes('window-bytes', windowText);
+  if (windowBytes >= memoryBytes) {
+    throw new UsageError(
+      `--window-bytes (${windowBytes}) must be less than --memory (${memoryBytes}): the rest is for the answers a rank sends`,
+    );
+  }
   const torrent = own.get('torrent');
   if (torrent !== undefined && pieceSize !== undefined)
     throw new UsageError('--piece-size comes from the .torrent when --torrent is given');
@@ -148,7 +164,8 @@ export function parseStageCommand(
       torrent,
       saveTorrent: own.get('save-torrent'),
       pieceSize,
-      windowBytes: parseBytes('window-bytes', own.get('window-bytes') ?? '16M'),
+      memoryBytes,
+      windowBytes,
       batchBytes: parseBytes('batch-bytes', own.get('batch-bytes') ?? '1M'),
       progress: progress as ProgressMode | undefined,
       swarm: swarmCommand.options,

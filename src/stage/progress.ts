@@ -26,7 +26,6 @@ export class StageProgress {
   readonly #startMs: number;
   readonly #lastSample = new Map<number, number>();
   #lastDraw = -Infinity;
-  #drewBar = false;
   #heldAtStart = 0;
 
   /** `heldAtStart`: bytes each writer holds when the swarm starts; times in ms on one clock. */
@@ -70,15 +69,16 @@ export class StageProgress {
     const text = this.line(now);
     if (this.#mode === 'bar') {
       writeFully(2, `\r${text}\x1b[K`);
-      this.#drewBar = true;
     } else {
       writeFully(2, `${text}\n`);
     }
   }
 
-  /** Ends the bar's line, so what follows starts on its own. */
-  close(): void {
-    if (this.#drewBar) writeFully(2, '\n');
+  /** Draws the final state (a batch log ends with where the job got to), ending the bar's line. */
+  close(now: number): void {
+    if (this.#mode === 'none') return;
+    const text = this.line(now);
+    writeFully(2, this.#mode === 'bar' ? `\r${text}\x1b[K\n` : `${text}\n`);
   }
 
   line(now: number): string {
@@ -97,10 +97,14 @@ export class StageProgress {
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = this.#mode === 'bar' ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const slow =
-      slowest === undefined || this.#totalBytes === 0
-        ? ''
-        : `; slowest: rank ${slowest[0]} (${Math.floor((100 * slowest[1]) / this.#totalBytes)}%)`;
+    const last = [...this.doneAt].reduce<[number, number] | undefined>(
+      (latest, entry) => (latest === undefined || entry[1] > latest[1] ? entry : latest),
+      undefined,
+    );
+    let slow = '';
+    if (last !== undefined && this.doneAt.size === nodes) slow = `; slowest: rank ${last[0]} (done at ${last[1]} s)`;
+    else if (slowest !== undefined && this.#totalBytes > 0)
+      slow = `; slowest: rank ${slowest[0]} (${Math.floor((100 * slowest[1]) / this.#totalBytes)}%)`;
     return (
       `stage: ${bar}${formatBytes(done)} of ${formatBytes(goal)} (${nodes} nodes, ${Math.floor(100 * fraction)}%), ` +
       `${formatBytes(rate)}/s, ETA ${formatSeconds(eta)}${slow}`

@@ -121,7 +121,7 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
     { peers: run.writers, catalogue: { files: [file], byName: new Map([[file.name, file]]) } },
   );
   serve(new WatchedTracker(tracker, progress), transport, Tag.Tracker, rejectMalformed(WHERE));
-  progress.close();
+  progress.close(monotonicMs());
   return stageStats({ run, options, tracker, file, progress, endMs: monotonicMs() });
 }
 

@@ -153,6 +153,51 @@ test('--torrent gives the hashes: every rank gets the data the .torrent describe
   }
 });
 
+test('a tiny --memory (a window of 4 pieces, 12 pieces of answers on their way) still stages every byte (np 4)', async (t) => {
+  const dir = freshDir();
+  makeFileDataset(join(dir, 'data.bin'), 300 * PIECE + 5);
+  const result = await runExclusive(
+    4,
+    stage(
+      join(dir, 'data.bin'),
+      join(dir, 'out{rank}'),
+      '--memory',
+      String(16 * PIECE),
+      '--batch-bytes',
+      String(PIECE),
+    ),
+  );
+  t.is(result.code, 0, describeRun(result));
+  for (const rank of [0, 1, 2, 3]) t.deepEqual(treeDifferences(join(dir, 'data.bin'), join(dir, `out${rank}`)), []);
+});
+
+test('--progress: lines for batch logs ending at 100%, a bar when asked, nothing with none (np 3)', async (t) => {
+  const dir = freshDir();
+  makeFileDataset(join(dir, 'data.bin'), 40 * PIECE);
+  const line =
+    /^stage: (\[[#.]{24}\] )?[\d.]+ (B|KiB|MiB) of [\d.]+ (KiB|MiB) \(3 nodes, (\d+)%\), [\d.]+ (B|KiB|MiB|GiB)\/s, ETA [^;]+; slowest: rank \d (\(\d+%\)|\(done at [\d.]+ s\))$/;
+  const run = (mode: string, dest: string) =>
+    runExclusive(3, stage(join(dir, 'data.bin'), join(dir, dest), '--progress', mode));
+
+  const lines = await run('lines', 'lines{rank}');
+  t.is(lines.code, 0, describeRun(lines));
+  const drawn = lines.stderr.split('\n').filter((text) => text.startsWith('stage:'));
+  t.true(drawn.length >= 2, lines.stderr);
+  for (const text of drawn) t.regex(text, line);
+  t.regex(drawn.at(-1)!, /\(3 nodes, 100%\).*slowest: rank \d \(done at [\d.]+ s\)$/);
+  t.false(lines.stderr.includes('\r'), 'no carriage returns in a log');
+
+  const bar = await run('bar', 'bar{rank}');
+  t.is(bar.code, 0, describeRun(bar));
+  const frames = bar.stderr.split('\r').filter((text) => text.startsWith('stage:'));
+  t.true(frames.length >= 2, JSON.stringify(bar.stderr));
+  t.regex(frames.at(-1)!, /^stage: \[#{24}\] .*100%.*\x1b\[K\n/);
+
+  const none = await run('none', 'none{rank}');
+  t.is(none.code, 0, describeRun(none));
+  t.false(none.stderr.includes('stage:'), none.stderr);
+});
+
 test('2000 small files reach 8 destinations whole (np 8)', async (t) => {
   t.timeout(300_000);
   const dir = freshDir();

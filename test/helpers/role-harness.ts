@@ -6,7 +6,7 @@
 import { Download, DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../../src/peer/download.js';
 import { hashAsPayload } from '../../src/peer/payload.js';
 import { SegmentStore } from '../../src/peer/store.js';
-import { Upload, type UploadBehaviour } from '../../src/peer/upload.js';
+import { Upload, type SendBudget, type UploadBehaviour } from '../../src/peer/upload.js';
 import { decode, encode } from '../../src/protocol/codec.js';
 import {
   HolderChange,
@@ -132,6 +132,7 @@ export interface UploadHarnessOptions {
   size?: number;
   files: { id: number; hashes: readonly string[]; held?: readonly number[] }[];
   behaviour?: UploadBehaviour;
+  sendBudget?: SendBudget;
 }
 
 export class UploadHarness {
@@ -139,7 +140,7 @@ export class UploadHarness {
   readonly store: SegmentStore;
   readonly upload: Upload;
 
-  constructor({ rank = 1, size = 6, files, behaviour }: UploadHarnessOptions) {
+  constructor({ rank = 1, size = 6, files, behaviour, sendBudget }: UploadHarnessOptions) {
     this.store = SegmentStore.create(
       files.map(({ id, hashes }) => ({ id, segmentCount: hashes.length, slotSize: hashAsPayload.slotSize })),
     );
@@ -152,6 +153,7 @@ export class UploadHarness {
       outbox: this.recorder.outbox,
       store: this.store,
       ...(behaviour ? { behaviour } : {}),
+      ...(sendBudget ? { sendBudget } : {}),
     });
   }
 

@@ -18,20 +18,10 @@ import { join } from 'node:path';
 
 export const PIECE = 16 * 1024;
 
-/** `node dist/main.js stage SOURCE DEST` with small pieces and no progress output, then `options`. */
+/** `node dist/main.js stage SOURCE DEST` with small pieces (and no progress output unless asked), then `options`. */
 export function stageCommand(source: string, dest: string, ...options: string[]): string[] {
-  return [
-    'node',
-    'dist/main.js',
-    'stage',
-    source,
-    dest,
-    '--piece-size',
-    String(PIECE),
-    '--progress',
-    'none',
-    ...options,
-  ];
+  const progress = options.includes('--progress') ? [] : ['--progress', 'none'];
+  return ['node', 'dist/main.js', 'stage', source, dest, '--piece-size', String(PIECE), ...progress, ...options];
 }
 
 /** A folder: a file whose size is not a multiple of the piece size, an empty file and folder, nesting, a symlink. */

@@ -15,7 +15,8 @@ test('SOURCE, DEST and the defaults', (t) => {
   t.is(options.dest, '/tmp/d{rank}');
   t.is(options.seeders, 1);
   t.is(options.pieceSize, undefined);
-  t.is(options.windowBytes, 16 * 1024 * 1024);
+  t.is(options.memoryBytes, 64 * 1024 * 1024);
+  t.is(options.windowBytes, 16 * 1024 * 1024, 'a quarter of --memory');
   t.is(options.batchBytes, 1024 * 1024);
   t.is(options.progress, undefined);
   t.is(options.swarm.seed, 7);
@@ -48,6 +49,18 @@ test('stage options and the swarm options shared with the course mode, in any or
   t.true(options.swarm.quiet);
   t.is(options.swarm.download.requestTimeoutMs, 500);
   t.is(options.swarm.faults.corrupt.get(2), 0.5);
+});
+
+test('--memory bounds the window and what is left for answers being sent', (t) => {
+  t.is(run('S', 'D', '--memory', '8M').windowBytes, 2 * 1024 * 1024, 'the window defaults to a quarter');
+  const both = run('S', 'D', '--memory', '8M', '--window-bytes', '6M');
+  t.is(both.memoryBytes, 8 * 1024 * 1024);
+  t.is(both.windowBytes, 6 * 1024 * 1024);
+  t.throws(() => run('S', 'D', '--memory', '8M', '--window-bytes', '8M'), {
+    instanceOf: UsageError,
+    message: /--window-bytes \(8388608\) must be less than --memory \(8388608\)/,
+  });
+  t.throws(() => run('S', 'D', '--memory', 'lots'), { instanceOf: UsageError, message: /--memory takes a size/ });
 });
 
 test('sizes take K, M and G suffixes', (t) => {

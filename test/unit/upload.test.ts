@@ -195,3 +195,53 @@ test('stop sends every answer still held back, then the report', (t) => {
     ],
   );
 });
+
+test('with a send budget, requests wait while earlier answers are still being sent, then go in order', (t) => {
+  // A transport whose every answer (32 bytes a segment here) stays pending until `pending` is reset.
+  let pending = 0;
+  const h: UploadHarness = new UploadHarness({
+    rank: 1,
+    size: 6,
+    files: [{ id: 2, hashes: FILE, held: HELD }],
+    sendBudget: { limitBytes: 48, pendingBytes: () => pending },
+  });
+  const send = h.recorder.outbox.sendEncoded.bind(h.recorder.outbox);
+  h.recorder.outbox.sendEncoded = (dest, tag, data) => {
+    pending += 32;
+    send(dest, tag, data);
+  };
+  const answered = () => h.take().map((item) => [item.dest, (item.message as Segments).segments.map((s) => s.segment)]);
+  // Nothing pending: an answer goes even when it alone exceeds the budget (96 bytes > 48).
+  h.give(2, { type: 'segment-request', fileId: 2, segments: [0, 1, 2] }, 0);
+  t.deepEqual(answered(), [[2, [0, 1, 2]]]);
+  h.give(3, { type: 'segment-request', fileId: 2, segments: [5] }, 1);
+  h.give(2, { type: 'segment-request', fileId: 2, segments: [6] }, 2);
+  t.deepEqual(answered(), [], 'over the budget: both wait');
+  t.is(h.upload.tick(3), 4, 'and it looks again soon');
+  pending = 0;
+  t.is(h.upload.tick(4), 5, 'one more is waiting');
+  t.deepEqual(answered(), [[3, [5]]], 'the oldest first, as the budget allows (then 32 + 32 > 48)');
+  pending = 0;
+  t.is(h.upload.tick(5), Infinity);
+  t.deepEqual(answered(), [[2, [6]]]);
+});
+
+test('with a send budget, stop still answers every waiting request before the upload ends', (t) => {
+  let pending = 1000;
+  const h = new UploadHarness({
+    rank: 1,
+    size: 6,
+    files: [{ id: 2, hashes: FILE, held: HELD }],
+    sendBudget: { limitBytes: 48, pendingBytes: () => pending },
+  });
+  h.give(3, { type: 'segment-request', fileId: 2, segments: [5] }, 0);
+  h.give(0, { type: 'stop' }, 1);
+  t.false(h.upload.done, 'a request still waits');
+  pending = 0;
+  h.upload.tick(2);
+  t.true(h.upload.done);
+  t.deepEqual(
+    h.take().map((item) => item.message.type),
+    ['segments'],
+  );
+});
