@@ -3,7 +3,8 @@
  * hashes come later, from the seeders) or from a `.torrent` (hashes included). And back: the
  * manifest of a staged dataset, for --save-torrent.
  */
-import { statSync } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 
 import type { DatasetShape } from '../storage/prepare.js';
 import type { Entry, FileEntry, Manifest } from '../torrent/manifest.js';
@@ -38,19 +39,35 @@ export async function datasetFromSource(source: string, pieceSize: number | unde
   };
 }
 
-/** A .torrent records no modes but 'x': files get 0755 or 0644, folders 0755. */
-export async function datasetFromTorrent(path: string): Promise<Dataset> {
+/**
+ * A .torrent records no modes but 'x', and no times: they come from SOURCE where rank 0 sees
+ * it (the seeders read it anyway, and a file's time then also tells whether it changed during
+ * the run); else files get 0755 or 0644, folders 0755, and the time of writing.
+ */
+export async function datasetFromTorrent(path: string, source: string): Promise<Dataset> {
   const { manifest } = await readTorrent(path);
   const pieces = piecesOf(manifest);
   const hashes = new Uint8Array(HASH_SIZE * pieces.length);
   pieces.forEach((piece) => hashes.set(piece.hash, HASH_SIZE * piece.index));
+  const onDisk = (relative: string): Stats | undefined =>
+    lstatSync(manifest.singleFile ? source : join(source, ...relative.split('/')), { throwIfNoEntry: false });
   const entries: Entry[] = manifest.entries.map((entry) => {
+    if (entry.kind === 'symlink') return entry;
+    const stats = onDisk(entry.path);
+    const matches = entry.kind === 'file' ? stats?.isFile() : stats?.isDirectory();
+    if (stats !== undefined && matches) return { ...entry, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs };
     if (entry.kind === 'file') return { ...entry, mode: entry.mode ?? (entry.executable ? 0o755 : 0o644) };
-    if (entry.kind === 'folder') return { ...entry, mode: entry.mode ?? 0o755 };
-    return entry;
+    return { ...entry, mode: entry.mode ?? 0o755 };
   });
+  const top = manifest.singleFile ? undefined : statSync(source, { throwIfNoEntry: false });
   return {
-    shape: { name: manifest.name, singleFile: manifest.singleFile, pieceLength: manifest.pieceLength, entries },
+    shape: {
+      name: manifest.name,
+      singleFile: manifest.singleFile,
+      pieceLength: manifest.pieceLength,
+      entries,
+      top: top?.isDirectory() ? { mode: top.mode & 0o7777, mtimeMs: top.mtimeMs } : undefined,
+    },
     hashes,
   };
 }

@@ -63,7 +63,7 @@ async function planJob(
   const plan = makePlan(places, options.seeders);
   const { shape, hashes } =
     options.torrent !== undefined
-      ? await datasetFromTorrent(options.torrent)
+      ? await datasetFromTorrent(options.torrent, options.source)
       : await datasetFromSource(options.source, options.pieceSize);
   checkShape(options.torrent ?? options.source, shape);
   const geometry = pieceGeometry(
