@@ -66,6 +66,20 @@ export interface DownloadContext {
   options: DownloadOptions;
   /** Says something worth knowing that does not stop the run. */
   warn?(text: string): void;
+  /** Stage: ask seeds sparingly (see SeedSparing). */
+  seedSparing?: SeedSparing;
+}
+
+/**
+ * A seed's upload link carries every byte at least once, so it must carry each byte about
+ * once: a segment only seeds have is asked of them by one peer (the one `mine` says), and the
+ * others wait to get it from that peer. A peer with nothing else to ask for asks anyway, so
+ * no one idles while a seed has data.
+ */
+export interface SeedSparing {
+  seeds: readonly number[];
+  /** Whether this peer is the one to fetch `segment` from a seed. */
+  mine(segment: number): boolean;
 }
 
 /** Queued segments looked at, at most, to fill one request from the chosen holder. */
@@ -116,7 +130,8 @@ export class Download implements Role {
   constructor(context: DownloadContext) {
     this.#context = context;
     this.#options = context.options;
-    this.#order = context.files.map((info) => new FileDownload(info.id, info.name, info.segmentCount));
+    const seeds = new Set(context.seedSparing?.seeds);
+    this.#order = context.files.map((info) => new FileDownload(info.id, info.name, info.segmentCount, seeds));
     for (const file of this.#order) {
       this.#files.set(file.id, file);
       if (context.hashesKnown) file.hashes = new Array<string>(file.segmentCount).fill('');
@@ -311,14 +326,27 @@ export class Download implements Role {
     while (room > 0) {
       const file = this.#nextFileWithWork();
       if (file === undefined) break;
-      const first = file.queue.rarest(this.#context.random);
-      const source = this.#loads.choose(file, first, this.#context.random);
+      const sparing = this.#context.seedSparing;
+      const wanted = (segment: number): boolean => !file.onlySeedsHold(segment) || sparing!.mine(segment);
+      let spare = sparing !== undefined;
+      let first = spare
+        ? file.queue.rarestAccepted(wanted, this.#context.random, SCAN_BUDGET)
+        : file.queue.rarest(this.#context.random);
+      if (first === -1 && spare && this.#inFlight.size === 0) {
+        // Nothing else to ask for: anything goes, seeds included (see SeedSparing).
+        spare = false;
+        first = file.queue.rarest(this.#context.random);
+      }
+      if (first === -1) break;
+      const source = this.#loads.choose(file, first, this.#context.random, spare ? sparing!.seeds : undefined);
       const holds = file.holders.get(source)!;
+      const fromSeed = spare && sparing!.seeds.includes(source);
       const size = Math.min(this.#options.batch, room);
-      const segments = [
-        first,
-        ...file.queue.collect((segment) => segment !== first && holds.has(segment), size - 1, SCAN_BUDGET),
-      ];
+      const fits = (segment: number): boolean =>
+        segment !== first &&
+        holds.has(segment) &&
+        (!fromSeed || (file.onlySeedsHold(segment) && sparing!.mine(segment)));
+      const segments = [first, ...file.queue.collect(fits, size - 1, SCAN_BUDGET)];
       for (const segment of segments) {
         file.markRequested(segment);
         const key = keyOf(file.id, segment);

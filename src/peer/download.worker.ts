@@ -9,7 +9,7 @@ import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
 import { startupMark } from '../launch/startup-mark.js';
 import { rejectMalformed, warn } from '../warnings.js';
-import { Download } from './download.js';
+import { Download, type SeedSparing } from './download.js';
 import { sendMalformed } from './faults.js';
 import { hashAsPayload } from './payload.js';
 import { SegmentStore } from './store.js';
@@ -19,6 +19,12 @@ import type { DownloadSetup } from './hand-off.js';
 import { takeSetup } from './hand-off.js';
 
 const WHERE = 'download worker';
+
+/** Pieces only seeds have are dealt round-robin to the peers that are not seeds. */
+function dealSeedPieces({ seeds, dealtTo }: { seeds: number[]; dealtTo: number[] }, rank: number): SeedSparing {
+  const turn = dealtTo.indexOf(rank);
+  return { seeds, mine: (segment) => turn !== -1 && segment % dealtTo.length === turn };
+}
 startupMark('download worker: modules loaded');
 
 runWorker(
@@ -43,6 +49,7 @@ runWorker(
       writeOutput: disk ? () => disk.finish() : (name, hashes) => writeOutputFile(setup.outputDir, rank, name, hashes),
       options: setup.options,
       warn: (text) => warn(WHERE, text),
+      ...(setup.seedSparing && { seedSparing: dealSeedPieces(setup.seedSparing, rank) }),
     });
     if (setup.faults.malformed.has(rank)) {
       sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);

@@ -36,19 +36,29 @@ export class FileDownload {
   readonly strikes = new Map<number, number>();
   readonly holders = new Map<number, Bitfield>();
   readonly #usableHolders: Uint16Array;
+  /** Usable holders of each segment that are not seeds (stage: ranks that read SOURCE). */
+  readonly #usablePeers: Uint16Array;
+  readonly #seeds: ReadonlySet<number>;
 
-  constructor(id: number, name: string, segmentCount: number) {
+  constructor(id: number, name: string, segmentCount: number, seeds: ReadonlySet<number> = new Set()) {
     this.id = id;
     this.name = name;
     this.segmentCount = segmentCount;
     this.state = new Uint8Array(segmentCount);
     this.queue = new RarityQueue(segmentCount);
     this.#usableHolders = new Uint16Array(segmentCount);
+    this.#usablePeers = new Uint16Array(segmentCount);
+    this.#seeds = seeds;
     for (let segment = 0; segment < segmentCount; segment++) this.stalled.add(segment);
   }
 
   get complete(): boolean {
     return this.held === this.segmentCount;
+  }
+
+  /** Whether only seeds can send `segment` now (no other peer has it yet). */
+  onlySeedsHold(segment: number): boolean {
+    return this.#usablePeers[segment] === 0;
   }
 
   /** Takes in what changed in the swarm. */
@@ -87,7 +97,7 @@ export class FileDownload {
     if (this.excluded.has(rank)) return;
     const bits = this.holders.get(rank);
     this.excluded.add(rank);
-    if (bits) this.#countHolder(bits, -1);
+    if (bits) this.#countHolder(rank, bits, -1);
   }
 
   /** `rank` said it does not have `segment` after all. */
@@ -95,7 +105,7 @@ export class FileDownload {
     const bits = this.holders.get(rank);
     if (bits === undefined || !bits.has(segment)) return;
     bits.clear(segment);
-    if (!this.excluded.has(rank)) this.#changeUsable(segment, -1);
+    if (!this.excluded.has(rank)) this.#changeUsable(rank, segment, -1);
   }
 
   /** A segment leaves the queue to be asked for. */
@@ -133,7 +143,7 @@ export class FileDownload {
     this.holders.set(rank, bits);
     if (this.excluded.has(rank)) return;
     if (old === undefined) {
-      this.#countHolder(bits, +1);
+      this.#countHolder(rank, bits, +1);
       return;
     }
     // Only the bytes that changed cost anything.
@@ -141,22 +151,24 @@ export class FileDownload {
       const changed = bits.bytes[byte]! ^ old.bytes[byte]!;
       if (changed === 0) continue;
       for (let bit = 0; bit < 8; bit++) {
-        if ((changed & (0x80 >>> bit)) !== 0) this.#changeUsable(byte * 8 + bit, bits.has(byte * 8 + bit) ? +1 : -1);
+        if ((changed & (0x80 >>> bit)) !== 0)
+          this.#changeUsable(rank, byte * 8 + bit, bits.has(byte * 8 + bit) ? +1 : -1);
       }
     }
   }
 
-  #countHolder(bits: Bitfield, delta: number): void {
+  #countHolder(rank: number, bits: Bitfield, delta: number): void {
     for (let byte = 0; byte < bits.bytes.length; byte++) {
       const value = bits.bytes[byte]!;
       if (value === 0) continue;
       for (let bit = 0; bit < 8; bit++) {
-        if ((value & (0x80 >>> bit)) !== 0) this.#changeUsable(byte * 8 + bit, delta);
+        if ((value & (0x80 >>> bit)) !== 0) this.#changeUsable(rank, byte * 8 + bit, delta);
       }
     }
   }
 
-  #changeUsable(segment: number, delta: number): void {
+  #changeUsable(rank: number, segment: number, delta: number): void {
+    if (!this.#seeds.has(rank)) this.#usablePeers[segment]! += delta;
     const holders = this.#usableHolders[segment]! + delta;
     this.#usableHolders[segment] = holders;
     if (this.state[segment] !== SegmentState.Missing) return;

@@ -54,6 +54,8 @@ export interface DownloadSetup {
   outputDir: string;
   faults: Faults;
   stage?: StageStoreSetup;
+  /** Stage: the ranks that read SOURCE, and the peers among which their pieces are dealt. */
+  seedSparing?: { seeds: number[]; dealtTo: number[] };
 }
 
 export interface UploadSetup {

@@ -70,6 +70,25 @@ export class RarityQueue {
     return found;
   }
 
+  /**
+   * A segment `accept` takes, with the fewest holders, random among equals; looks at no more
+   * than `budget` segments; -1 when none is found.
+   */
+  rarestAccepted(accept: (segment: number) => boolean, random: Random, budget: number): number {
+    let looked = 0;
+    for (const bucket of this.#buckets) {
+      let chosen = -1;
+      let accepted = 0;
+      // Reservoir sampling: each accepted segment of the bucket equally likely.
+      for (const segment of bucket) {
+        if (looked++ >= budget) return chosen;
+        if (accept(segment) && randomIndex(random, ++accepted) === 0) chosen = segment;
+      }
+      if (chosen !== -1) return chosen;
+    }
+    return -1;
+  }
+
   /** A segment with the fewest holders, random among equals; -1 when empty. */
   rarest(random: Random): number {
     for (const bucket of this.#buckets) {

@@ -24,22 +24,29 @@ export class SourceLoads {
   /**
    * A usable holder of `segment`: holders that timed out last, then those that sent bad data
    * of this file, then the fewest requests in flight, then the fewest served so far; random
-   * among equals, so peers spread their load instead of all asking the first seed.
+   * among equals, so peers spread their load instead of all asking the first seed. Ranks in
+   * `avoid` only when no other holder has it.
    */
-  choose(file: FileDownload, segment: number, random: Random): number {
+  choose(file: FileDownload, segment: number, random: Random, avoid?: readonly number[]): number {
     let best = -1;
     let bestLoad: SourceLoad | undefined;
     let bestStrikes = 0;
+    let bestAvoided = true;
     let ties = 0;
     for (const [rank, bits] of file.holders) {
       if (file.excluded.has(rank) || !bits.has(segment)) continue;
       const load = this.of(rank);
       const strikes = file.strikes.get(rank) ?? 0;
-      const order = bestLoad === undefined ? -1 : compareLoads(load, strikes, bestLoad, bestStrikes);
+      const avoided = avoid?.includes(rank) ?? false;
+      const order =
+        bestLoad === undefined
+          ? -1
+          : Number(avoided) - Number(bestAvoided) || compareLoads(load, strikes, bestLoad, bestStrikes);
       if (order < 0) {
         best = rank;
         bestLoad = load;
         bestStrikes = strikes;
+        bestAvoided = avoided;
         ties = 1;
       } else if (order === 0 && randomIndex(random, ++ties) === 0) {
         best = rank;

@@ -191,7 +191,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     await sendFrame(world, 0, { bytesRead: read.bytesRead, resumed } satisfies HaveHeader, have.bytes);
   }
 
-  startSwarmWorkers(workers, options, store, hashes, shape);
+  startSwarmWorkers(workers, options, store, hashes, shape, plan);
   startupMark('stage: swarm started');
   if (rank !== 0) {
     await Promise.all([workers.download.exited, workers.upload.exited]);
@@ -225,6 +225,9 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   return 0;
 }
 
+/** A downloading rank tells the tracker what it got about every this many bytes. */
+const REPORT_BYTES = 1024 * 1024;
+
 /** Pieces per request, at most: a holder's reply is found by scanning the queue (download.ts). */
 const MAX_BATCH_PIECES = 256;
 
@@ -234,6 +237,7 @@ function startSwarmWorkers(
   store: DiskStore,
   hashes: Uint8Array,
   shape: DatasetShape,
+  plan: PlanMessage,
 ): void {
   // The swarm counts pieces in flight: bytes become pieces at the dataset's mean piece size, so
   // 20 000 files of 4 KiB (one short piece each) fill the window as well as 1 MiB pieces do.
@@ -247,12 +251,14 @@ function startSwarmWorkers(
   const download: DownloadSetup = {
     files: [{ id: 0, name: shape.name, segmentCount: store.pieceCount }],
     store: [],
-    options: { ...swarm.download, window, batch, reportEvery: Math.max(swarm.download.reportEvery, batch) },
+    // Others learn of a piece here only once it is reported: report about every REPORT_BYTES.
+    options: { ...swarm.download, window, batch, reportEvery: Math.max(1, Math.floor(REPORT_BYTES / meanPiece)) },
     backoff: swarm.backoff,
     seed: swarm.seed,
     outputDir: '',
     faults: swarm.faults,
     stage,
+    seedSparing: { seeds: plan.seeders, dealtTo: plan.writers.filter((writer) => !plan.seeders.includes(writer)) },
   };
   const upload: UploadSetup = {
     store: [],

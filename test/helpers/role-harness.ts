@@ -3,7 +3,7 @@
  * from the bytes it would put on the wire), and every message given to it goes through the
  * codec first, as it would over MPI.
  */
-import { Download, DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../../src/peer/download.js';
+import { Download, DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions, type SeedSparing } from '../../src/peer/download.js';
 import { hashAsPayload } from '../../src/peer/payload.js';
 import { SegmentStore } from '../../src/peer/store.js';
 import { Upload, type SendBudget, type UploadBehaviour } from '../../src/peer/upload.js';
@@ -60,6 +60,7 @@ export interface DownloadHarnessOptions {
   files: readonly FileInfo[];
   options?: Partial<DownloadOptions>;
   seed?: number;
+  seedSparing?: SeedSparing;
 }
 
 export class DownloadHarness {
@@ -69,7 +70,7 @@ export class DownloadHarness {
   readonly outputs = new Map<string, readonly string[]>();
   readonly rank: number;
 
-  constructor({ rank = 1, files, options = {}, seed = 1 }: DownloadHarnessOptions) {
+  constructor({ rank = 1, files, options = {}, seed = 1, seedSparing }: DownloadHarnessOptions) {
     this.rank = rank;
     this.store = SegmentStore.create(
       files.map(({ id, segmentCount }) => ({ id, segmentCount, slotSize: hashAsPayload.slotSize })),
@@ -83,6 +84,7 @@ export class DownloadHarness {
       files,
       writeOutput: (name, hashes) => this.outputs.set(name, [...hashes]),
       options: { ...DEFAULT_DOWNLOAD_OPTIONS, ...options },
+      ...(seedSparing && { seedSparing }),
     });
   }
 

@@ -674,3 +674,41 @@ test('over a network: unsolicited segments show up in the rejections, and the do
   t.deepEqual([...download.downloadsBySource], [[2, 20]], 'each segment counted once');
   t.is(download.duplicates, 0);
 });
+
+test('seed sparing: a segment only seeds have is asked of them by the one peer it is dealt to', (t) => {
+  const list = hashes('sparing', 12);
+  const sorted = (segments: number[]) => [...segments].sort((a, b) => a - b);
+  // Rank 1 of peers 1, 2, 3: segments 0, 3, 6 and 9 are its to fetch from seed 0.
+  const h = new DownloadHarness({
+    files: [{ id: 0, name: 'file1', segmentCount: 12 }],
+    options: { window: 12, batch: 1, reportEvery: 1 },
+    seedSparing: { seeds: [0], mine: (segment) => segment % 3 === 0 },
+  });
+  h.download.start(0);
+  h.take();
+  h.give(0, { type: 'swarm', fileId: 0, hashes: list, holders: [all(0)] });
+  const fromSeed = requests(h.take());
+  t.true(fromSeed.every((request) => request.dest === 0));
+  t.deepEqual(sorted(fromSeed.flatMap((request) => request.segments)), [0, 3, 6, 9]);
+
+  // One answer comes; the report asks for news: peer 2 now has 1, 4 and 5, which the seed has
+  // too. They are asked of peer 2, not the seed.
+  const [early, ...later] = fromSeed;
+  h.answer(0, 0, early!.segments, list, 5);
+  t.deepEqual(ofType(h.take(), 'update').map((update) => update.wantSwarm), [true]);
+  h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [added(2, [1, 4, 5])] }, 10);
+  const fromPeer = requests(h.take());
+  t.true(
+    fromPeer.every((request) => request.dest === 2),
+    JSON.stringify(fromPeer),
+  );
+  t.deepEqual(sorted(fromPeer.flatMap((request) => request.segments)), [1, 4, 5]);
+
+  // All answered; what is left only the seed has and is dealt to others: nothing is asked ...
+  for (const request of [...later, ...fromPeer]) h.answer(request.dest, 0, request.segments, list, 20);
+  const idle = requests(h.take());
+  // ... but an idle peer asks the seed anyway, one request at a time, rather than wait.
+  t.is(idle.length, 1, JSON.stringify(idle));
+  t.is(idle[0]!.dest, 0);
+  t.true([2, 7, 8, 10, 11].includes(idle[0]!.segments[0]!));
+});
