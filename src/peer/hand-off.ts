@@ -54,6 +54,8 @@ export interface DownloadSetup {
   outputDir: string;
   faults: Faults;
   stage?: StageStoreSetup;
+  /** --trace is on: record events and post them to the main thread at the end. */
+  trace?: boolean;
 }
 
 export interface UploadSetup {
@@ -64,4 +66,6 @@ export interface UploadSetup {
   stage?: StageStoreSetup;
   /** Bytes of answers being sent at once, at most (stage's --memory); unbounded when absent. */
   sendLimitBytes?: number;
+  /** --trace is on: record events and post them to the main thread at the end. */
+  trace?: boolean;
 }
