@@ -47,6 +47,8 @@ class ServeWatch implements Role {
   #waitedUs = 0;
   #waitedAtSampleUs = 0;
   #waitSpans = 0;
+  /** Messages handled since the last sample. */
+  #unsampled = 0;
 
   constructor(role: Role, transport: Transport, tracer: Tracer, options: WatchOptions) {
     this.#role = role;
@@ -73,6 +75,7 @@ class ServeWatch implements Role {
 
   handle(source: number, message: Message, now: number): void {
     this.#handled[message.type] = (this.#handled[message.type] ?? 0) + 1;
+    this.#unsampled++;
     this.#role.handle(source, message, now);
     if (now - this.#lastSampleMs >= SAMPLE_MS) this.#sample(now);
   }
@@ -83,9 +86,10 @@ class ServeWatch implements Role {
     return next;
   }
 
+  /** The last sample, unless the one just taken already holds every message. */
   close(now: number): void {
     this.#role.close?.(now);
-    this.#sample(now);
+    if (this.#unsampled > 0 || now - this.#lastSampleMs >= SAMPLE_MS) this.#sample(now);
   }
 
   #receive(transport: Transport, tag: Tag, timeoutMs: number): Packet | undefined {
@@ -111,5 +115,6 @@ class ServeWatch implements Role {
     this.#lastSampleMs = now;
     this.#lastSampleUs = at;
     this.#waitedAtSampleUs = this.#waitedUs;
+    this.#unsampled = 0;
   }
 }
