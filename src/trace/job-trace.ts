@@ -1,6 +1,6 @@
 /**
  * The end of a traced job (--trace FILE), after every rank's work and before MPI_Finalize: rank
- * 0's main thread calls each other rank's in turn (Tag.Trace, nonblocking: no thread waits
+ * 0's main thread calls every other rank's at once (Tag.Trace, nonblocking: no thread waits
  * inside MPI), takes its clock reading and its threads' events, merges them (merge.ts) and
  * writes FILE whole (temporary file, then rename).
  *
@@ -76,23 +76,36 @@ export async function sendRankTrace(world: Communicator, trace: RankTrace): Prom
   await Promise.all([answer.wait(), sent.wait()]);
 }
 
-/** Rank 0: every rank's trace, on rank 0's wall clock, its own first. */
+/** Rank 0's call to one rank: its clock exchange and its trace, still encoded. */
+async function callRank(world: Communicator, rank: number): Promise<{ exchange: ClockExchange; trace: Uint8Array }> {
+  const asked = monotonicMicroseconds();
+  const call = world.isend(new Uint8Array(1), rank, Tag.Trace);
+  const answer = await world.recvAsync(rank, Tag.Trace);
+  const answered = monotonicMicroseconds();
+  const trace = (await world.recvAsync(rank, Tag.Trace)).data;
+  await call.wait();
+  return { exchange: { asked, answered, reading: decodeJson<ClockReading>(answer.data) }, trace };
+}
+
+/**
+ * Rank 0: every rank's trace, on rank 0's wall clock, its own first. Every rank is called at
+ * once: one after another, each call waits for sleeping threads to wake (~10-30 ms a call on a
+ * loaded node), and the job's end would wait for them all.
+ */
 export async function gatherRankTraces(world: Communicator, own: RankTrace): Promise<RankTrace[]> {
   const host = hostname();
   const wallOffset = Date.now() * 1000 - monotonicMicroseconds();
-  const ranks: RankTrace[] = [{ ...own, host, clockOffset: wallOffset }];
-  for (let rank = 0; rank < world.size; rank++) {
-    if (rank === TRACE_RANK) continue;
-    const asked = monotonicMicroseconds();
-    const call = world.isend(new Uint8Array(1), rank, Tag.Trace);
-    const reading = decodeJson<ClockReading>((await world.recvAsync(rank, Tag.Trace)).data);
-    const answered = monotonicMicroseconds();
-    const trace = decodeJson<RankTrace>((await world.recvAsync(rank, Tag.Trace)).data);
-    await call.wait();
-    const offset = clockOffset(host, { asked, answered, reading });
-    ranks.push({ ...trace, rank, host: reading.host, clockOffset: wallOffset + offset });
-  }
-  return ranks;
+  const others = Array.from({ length: world.size }, (_, rank) => rank).filter((rank) => rank !== TRACE_RANK);
+  const answers = await Promise.all(others.map((rank) => callRank(world, rank)));
+  return [
+    { ...own, host, clockOffset: wallOffset },
+    ...answers.map(({ exchange, trace }, i) => ({
+      ...decodeJson<RankTrace>(trace),
+      rank: others[i]!,
+      host: exchange.reading.host,
+      clockOffset: wallOffset + clockOffset(host, exchange),
+    })),
+  ];
 }
 
 /** Rank 0: the merged trace written to `path` whole; its size in bytes. */
