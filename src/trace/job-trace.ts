@@ -1,14 +1,13 @@
 /**
  * The end of a traced job (--trace FILE), after every rank's work and before MPI_Finalize: rank
- * 0's main thread calls every other rank's at once (Tag.Trace, nonblocking: no thread waits
- * inside MPI), takes its clock reading and its threads' events, merges them (merge.ts) and
- * writes FILE whole (temporary file, then rename).
+ * 0's main thread takes every other rank's threads' events (Tag.Trace, nonblocking: no thread
+ * waits inside MPI), merges them (merge.ts) and writes FILE whole (temporary file, then rename).
  *
  * Clocks: every rank records on its host's monotonic clock (recorder.ts), which all processes of
- * a host share: ranks on rank 0's host need no offset. A rank on another host answers rank 0's
- * call with its clock, and rank 0 takes it as the midpoint of its call and the answer
- * (Cristian's method: off by at most half that round trip). Times are then shifted to rank 0's
- * wall clock, so the trace says when the job ran.
+ * a host share: ranks on rank 0's node (MPI's shared-memory node) need no offset. A rank on
+ * another node answers a call of rank 0 with its clock, and rank 0 takes it as the midpoint of
+ * its call and the answer (Cristian's method: off by at most half that round trip). Times are
+ * then shifted to rank 0's wall clock, so the trace says when the job ran.
  */
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -18,7 +17,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { describeFsError } from '../io/fs-reason.js';
 import { removeStaleTemporaries, writeWhole } from '../io/write-whole.js';
-import type { Communicator } from '../mpi/index.js';
+import { MIN, type Communicator } from '../mpi/index.js';
 import { Tag } from '../protocol/tags.js';
 import type { Microseconds } from './events.js';
 import { mergeTraces, traceJson, type RankTrace } from './merge.js';
@@ -27,26 +26,25 @@ import { ThreadTraces } from './thread-traces.js';
 
 const TRACE_RANK = 0;
 
-/** A rank's answer to rank 0's call: where it runs and its clock, just before answering. */
-export interface ClockReading {
-  host: string;
-  clock: Microseconds;
-}
-
-/** What rank 0 learns of another rank: when it asked, when the answer came, the answer. */
+/** What rank 0 learns of a rank on another node: when it asked, when the answer came, the answer. */
 export interface ClockExchange {
   asked: Microseconds;
   answered: Microseconds;
-  reading: ClockReading;
+  /** The rank's clock, read just before answering. */
+  reading: Microseconds;
 }
 
-/**
- * What to add to a rank's times to put them on rank 0's clock: 0 on rank 0's host, else the
- * midpoint of the exchange less the rank's reading.
- */
-export function clockOffset(rank0Host: string, exchange: ClockExchange): Microseconds {
-  if (exchange.reading.host === rank0Host) return 0;
-  return (exchange.asked + exchange.answered) / 2 - exchange.reading.clock;
+/** What to add to a rank's times to put them on rank 0's clock: Cristian's midpoint. */
+export function clockOffset(exchange: ClockExchange): Microseconds {
+  return (exchange.asked + exchange.answered) / 2 - exchange.reading;
+}
+
+/** What each rank sends rank 0 at the end. */
+interface RankReport {
+  host: string;
+  /** On rank 0's node (one clock): no clock exchange follows. */
+  sameNode: boolean;
+  trace: RankTrace;
 }
 
 /** Why FILE cannot be written, as a usage error, checked by rank 0 before the run. */
@@ -66,45 +64,52 @@ const encodeJson = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(va
 const decodeJson = <T>(data: Uint8Array): T =>
   JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as T;
 
-/** A rank other than 0: waits for rank 0's call, answers with its clock, then sends its trace. */
-export async function sendRankTrace(world: Communicator, trace: RankTrace): Promise<void> {
-  const events = encodeJson(trace); // before the call comes, so that the answer is prompt
-  await world.recvAsync(TRACE_RANK, Tag.Trace);
-  const reading: ClockReading = { host: hostname(), clock: monotonicMicroseconds() };
-  const answer = world.isend(encodeJson(reading), TRACE_RANK, Tag.Trace);
-  const sent = world.isend(events, TRACE_RANK, Tag.Trace);
-  await Promise.all([answer.wait(), sent.wait()]);
+/**
+ * A rank other than 0: sends its trace at once (rank 0 takes it when it is done); a rank on
+ * another node then answers rank 0's call with its clock.
+ */
+export async function sendRankTrace(world: Communicator, trace: RankTrace, sameNode: boolean): Promise<void> {
+  const report: RankReport = { host: hostname(), sameNode, trace };
+  const sent = world.isend(encodeJson(report), TRACE_RANK, Tag.Trace);
+  if (!sameNode) {
+    await world.recvAsync(TRACE_RANK, Tag.Trace);
+    await world.isend(Float64Array.of(monotonicMicroseconds()), TRACE_RANK, Tag.Trace).wait();
+  }
+  await sent.wait();
 }
 
-/** Rank 0's call to one rank: its clock exchange and its trace, still encoded. */
-async function callRank(world: Communicator, rank: number): Promise<{ exchange: ClockExchange; trace: Uint8Array }> {
-  const asked = monotonicMicroseconds();
-  const call = world.isend(new Uint8Array(1), rank, Tag.Trace);
-  const answer = await world.recvAsync(rank, Tag.Trace);
-  const answered = monotonicMicroseconds();
-  const trace = (await world.recvAsync(rank, Tag.Trace)).data;
-  await call.wait();
-  return { exchange: { asked, answered, reading: decodeJson<ClockReading>(answer.data) }, trace };
+/** Rank 0's side for one rank: its report, and for another node the clock exchange. */
+async function takeReport(world: Communicator, rank: number): Promise<RankTrace & { clockOffset: Microseconds }> {
+  const report = decodeJson<RankReport>((await world.recvAsync(rank, Tag.Trace)).data);
+  let offset = 0;
+  if (!report.sameNode) {
+    const asked = monotonicMicroseconds();
+    const call = world.isend(new Uint8Array(1), rank, Tag.Trace);
+    const { data } = await world.recvAsync(rank, Tag.Trace);
+    const answered = monotonicMicroseconds();
+    await call.wait();
+    offset = clockOffset({
+      asked,
+      answered,
+      reading: new DataView(data.buffer, data.byteOffset, 8).getFloat64(0, true),
+    });
+  }
+  return { ...report.trace, rank, host: report.host, clockOffset: offset };
 }
 
 /**
- * Rank 0: every rank's trace, on rank 0's wall clock, its own first. Every rank is called at
- * once: one after another, each call waits for sleeping threads to wake (~10-30 ms a call on a
- * loaded node), and the job's end would wait for them all.
+ * Rank 0: every rank's trace, on rank 0's wall clock, its own first. Taken from every rank at
+ * once, and pushed by the ranks without being asked: each message that waits on another
+ * (a call, then its answer) waits for a sleeping thread to wake, ~10-30 ms on a loaded node,
+ * and the job's end would wait for them.
  */
 export async function gatherRankTraces(world: Communicator, own: RankTrace): Promise<RankTrace[]> {
-  const host = hostname();
   const wallOffset = Date.now() * 1000 - monotonicMicroseconds();
   const others = Array.from({ length: world.size }, (_, rank) => rank).filter((rank) => rank !== TRACE_RANK);
-  const answers = await Promise.all(others.map((rank) => callRank(world, rank)));
+  const reports = await Promise.all(others.map((rank) => takeReport(world, rank)));
   return [
-    { ...own, host, clockOffset: wallOffset },
-    ...answers.map(({ exchange, trace }, i) => ({
-      ...decodeJson<RankTrace>(trace),
-      rank: others[i]!,
-      host: exchange.reading.host,
-      clockOffset: wallOffset + clockOffset(host, exchange),
-    })),
+    { ...own, host: hostname(), clockOffset: wallOffset },
+    ...reports.map((report) => ({ ...report, clockOffset: wallOffset + report.clockOffset })),
   ];
 }
 
@@ -132,10 +137,11 @@ export function writeTraceFile(
 export async function finishJobTrace(
   world: Communicator,
   own: RankTrace,
+  sameNode: boolean,
   path: string,
   about: Record<string, string | number>,
 ): Promise<void> {
-  if (world.rank !== TRACE_RANK) return sendRankTrace(world, own);
+  if (world.rank !== TRACE_RANK) return sendRankTrace(world, own, sameNode);
   const ranks = await gatherRankTraces(world, own);
   writeTraceFile(path, ranks, { ...about, ranks: world.size });
 }
@@ -143,10 +149,22 @@ export async function finishJobTrace(
 /**
  * The start of a traced job on this rank, once MPI is up: rank 0 checks FILE first (a usage
  * error before the run), and the main thread's recorder starts (`mainName`: its track's name).
+ * Every rank learns whether it shares rank 0's node (a short collective, while the ranks start
+ * anyway): those need no clock exchange at the end.
  */
 export function startJobTrace(world: Communicator, path: string, mainName: string): ThreadTraces {
   if (world.rank === TRACE_RANK) checkTracePath(path);
-  return new ThreadTraces(world.rank, mainName);
+  const traces = new ThreadTraces(world.rank, mainName, sharesNodeWithRank0(world));
+  return traces;
+}
+
+/** Whether this rank runs on rank 0's node: its node's lowest world rank is 0. */
+function sharesNodeWithRank0(world: Communicator): boolean {
+  const node = world.splitType();
+  const lowest = new Int32Array(1);
+  node.allreduce(Int32Array.of(world.rank), lowest, MIN);
+  node.free();
+  return lowest[0] === TRACE_RANK;
 }
 
 /** The end of a traced job on this rank, once its workers have exited: see finishJobTrace. */
@@ -158,5 +176,5 @@ export async function endJobTrace(
   about: Record<string, string | number>,
 ): Promise<void> {
   const threads = await traces.threads();
-  await finishJobTrace(world, { rank: world.rank, role, threads }, path, about);
+  await finishJobTrace(world, { rank: world.rank, role, threads }, traces.sameNodeAsRank0, path, about);
 }

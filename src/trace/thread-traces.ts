@@ -19,6 +19,8 @@ import type { WorkerTraceMessage } from './worker-trace.js';
 
 export class ThreadTraces {
   readonly rank: number;
+  /** On rank 0's node: one clock, no clock exchange at the end (job-trace.ts). */
+  readonly sameNodeAsRank0: boolean;
   readonly main: TraceRecorder;
   /** The main thread's steps, one after another. */
   readonly phases: Phases;
@@ -26,8 +28,9 @@ export class ThreadTraces {
   readonly #workers: Promise<ThreadTrace>[] = [];
 
   /** `mainName`: the main thread's track ('main', 'tracker'). Records the process's start-up. */
-  constructor(rank: number, mainName: string) {
+  constructor(rank: number, mainName: string, sameNodeAsRank0 = true) {
     this.rank = rank;
+    this.sameNodeAsRank0 = sameNodeAsRank0;
     this.#mainName = mainName;
     this.main = new TraceRecorder({ pid: rank, tid: MAIN_THREAD });
     this.main.span('start-up', 'main', processStart(), this.main.now(), { until: 'MPI up' });

@@ -183,10 +183,8 @@ test("the tracker's run: registration, swarm until the last peer was done, stopp
   t.deepEqual(spanNestingProblems({ traceEvents: events }), []);
 });
 
-test("another host's clock: the midpoint of rank 0's call and the answer, less the rank's reading", (t) => {
-  const exchange = { asked: 1000, answered: 1400, reading: { host: 'b', clock: 50_000 } };
-  t.is(clockOffset('a', exchange), 1200 - 50_000);
-  t.is(clockOffset('b', exchange), 0, "rank 0's host: one clock, no offset");
+test("another node's clock: the midpoint of rank 0's call and the answer, less the rank's reading", (t) => {
+  t.is(clockOffset({ asked: 1000, answered: 1400, reading: 50_000 }), 1200 - 50_000);
 });
 
 test("spans of a thread must nest: one that outlives its parent is named, other threads' do not count", (t) => {
