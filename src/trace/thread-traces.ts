@@ -19,8 +19,8 @@ import type { WorkerTraceMessage } from './worker-trace.js';
 
 export class ThreadTraces {
   readonly rank: number;
-  /** On rank 0's node: one clock, no clock exchange at the end (job-trace.ts). */
-  readonly sameNodeAsRank0: boolean;
+  /** Whether this rank is on rank 0's node: one clock, no clock exchange at the end (job-trace.ts). */
+  readonly onRank0Node: () => Promise<boolean>;
   readonly main: TraceRecorder;
   /** The main thread's steps, one after another. */
   readonly phases: Phases;
@@ -28,9 +28,9 @@ export class ThreadTraces {
   readonly #workers: Promise<ThreadTrace>[] = [];
 
   /** `mainName`: the main thread's track ('main', 'tracker'). Records the process's start-up. */
-  constructor(rank: number, mainName: string, sameNodeAsRank0 = true) {
+  constructor(rank: number, mainName: string, onRank0Node: () => Promise<boolean> = async () => true) {
     this.rank = rank;
-    this.sameNodeAsRank0 = sameNodeAsRank0;
+    this.onRank0Node = onRank0Node;
     this.#mainName = mainName;
     this.main = new TraceRecorder({ pid: rank, tid: MAIN_THREAD });
     this.main.span('start-up', 'main', processStart(), this.main.now(), { until: 'MPI up' });
