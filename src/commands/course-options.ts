@@ -11,6 +11,8 @@ export interface Options {
   inputDir: string;
   outputDir: string;
   statsFile: string | undefined;
+  /** --trace: the job's events as a Chrome trace (written by rank 0). */
+  traceFile: string | undefined;
   seed: number;
   quiet: boolean;
   download: DownloadOptions;
@@ -30,6 +32,8 @@ Options:
   --input-dir DIR        where in<R>.txt are (default: the current folder)
   --output-dir DIR       where client<R>_<file> go (default: the current folder)
   --stats FILE           write statistics as JSON to FILE (written by rank 0)
+  --trace FILE           write every rank's and thread's events to FILE (Chrome trace JSON,
+                         for ui.perfetto.dev or chrome://tracing; written by rank 0)
   --seed N               seed of the random choices, for reproducible runs (default: random)
   --quiet                print no summary at the end
   --help                 print this help
@@ -64,6 +68,7 @@ const SPEC = {
   'input-dir': { type: 'string' },
   'output-dir': { type: 'string' },
   stats: { type: 'string' },
+  trace: { type: 'string' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -160,6 +165,7 @@ export function parseCommand(argv: readonly string[], defaults: Partial<Defaults
       inputDir: folder('input-dir', text('input-dir')),
       outputDir: folder('output-dir', text('output-dir')),
       statsFile: text('stats'),
+      traceFile: text('trace'),
       seed: integer('seed', text('seed'), randomSeed(), 0),
       quiet: values.quiet === true,
       download: {

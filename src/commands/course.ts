@@ -50,16 +50,21 @@ export async function runCourse(argv: readonly string[]): Promise<void> {
           `needs a tracker and at least one peer: run it with mpirun -np N (N >= 2), not ${world.size} rank`,
         );
       }
+      const role = world.rank === 0 ? 'tracker' : 'peer';
+      // Loaded only when --trace is on.
+      const tracing = options.traceFile === undefined ? undefined : await import('../trace/job-trace.js');
+      const traces = tracing?.startJobTrace(world, options.traceFile!, role === 'tracker' ? 'tracker' : 'main');
       if (world.rank === 0) {
         // A launcher that does not say ranks: the workers started in vain wait, idle, for the
         // process to exit.
         const { runTracker } = await import('../tracker/run-tracker.js');
-        runTracker(world, options);
+        runTracker(world, options, traces);
         startupMark('main: tracker done');
       } else {
         if (peer === undefined) throw new Error(`the launcher said rank 0, MPI says rank ${world.rank}`);
-        await peer.run(world, options);
+        await peer.run(world, options, traces);
       }
+      if (tracing && traces) await tracing.endJobTrace(world, traces, options.traceFile!, role, { mode: 'course' });
     },
     { describeError },
   );

@@ -14,6 +14,7 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import type { Random } from '../protocol/random.js';
 import type { Role } from '../protocol/role.js';
 import { TRACKER_RANK, Tag } from '../protocol/tags.js';
+import type { Tracer } from '../trace/recorder.js';
 import { FileDownload, SegmentState } from './file-download.js';
 import { OwedAnswers } from './owed-answers.js';
 import type { PayloadScheme } from './payload.js';
@@ -68,6 +69,8 @@ export interface DownloadContext {
   warn?(text: string): void;
   /** Stage: ask seeds sparingly (see SeedSparing). */
   seedSparing?: SeedSparing;
+  /** --trace: each file's span, bad data, the end (none when off: nothing is recorded). */
+  trace?: Tracer;
 }
 
 /**
@@ -126,10 +129,14 @@ export class Download implements Role {
   #finished = false;
   /** The tracker's final stop came: nothing more is on its way to this worker. */
   #done = false;
+  readonly #trace: Tracer | undefined;
+  /** When the downloads started, on the trace's clock. */
+  #traceStart = 0;
 
   constructor(context: DownloadContext) {
     this.#context = context;
     this.#options = context.options;
+    this.#trace = context.trace;
     const seeds = new Set(context.seedSparing?.seeds);
     this.#order = context.files.map((info) => new FileDownload(info.id, info.name, info.segmentCount, seeds));
     for (const file of this.#order) {
@@ -150,7 +157,13 @@ export class Download implements Role {
     return this.#finished;
   }
 
+  /** Segments asked for and still expected. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
   start(_now: number): void {
+    if (this.#trace) this.#traceStart = this.#trace.now();
     for (const file of this.#order) {
       this.#send(TRACKER_RANK, Tag.Tracker, {
         type: 'swarm-request',
@@ -274,6 +287,7 @@ export class Download implements Role {
       return;
     }
     increment(this.badBySource, source);
+    this.#trace?.instant('bad data', 'download', { sender: source, file: file.name, segment });
     this.#send(TRACKER_RANK, Tag.Tracker, { type: 'bad-segment', fileId: file.id, segment, sender: source });
     const strikes = (file.strikes.get(source) ?? 0) + 1;
     file.strikes.set(source, strikes);
@@ -295,6 +309,7 @@ export class Download implements Role {
     if (file.complete && !file.written) {
       this.#context.writeOutput(file.name, file.hashes!);
       file.written = true;
+      this.#trace?.complete(file.name, 'file', this.#traceStart, { segments: file.segmentCount });
       this.#send(TRACKER_RANK, Tag.Tracker, {
         type: 'update',
         fileId: file.id,
@@ -428,6 +443,7 @@ export class Download implements Role {
     if (this.#finished || !this.#order.every((file) => file.written)) return;
     if (this.#swarmsOwed > 0 || this.#owed.total > 0) return;
     this.#finished = true;
+    this.#trace?.instant('downloads done', 'download');
     this.#send(TRACKER_RANK, Tag.Tracker, {
       type: 'downloads-done',
       downloadsBySource: rankCounts(this.downloadsBySource),

@@ -17,6 +17,7 @@ import { merklePayloads } from './merkle-payload.js';
 import { DiskStore } from '../storage/disk-store.js';
 import type { DownloadSetup } from './hand-off.js';
 import { takeSetup } from './hand-off.js';
+import { DOWNLOAD_THREAD } from '../trace/threads.js';
 
 const WHERE = 'download worker';
 
@@ -24,6 +25,12 @@ const WHERE = 'download worker';
 function dealSeedPieces({ seeds, dealtTo }: { seeds: number[]; dealtTo: number[] }, rank: number): SeedSparing {
   const turn = dealtTo.indexOf(rank);
   return { seeds, mine: (segment) => turn !== -1 && segment % dealtTo.length === turn };
+}
+
+function sum(counts: Map<number, number>): number {
+  let total = 0;
+  for (const count of counts.values()) total += count;
+  return total;
 }
 startupMark('download worker: modules loaded');
 
@@ -38,6 +45,9 @@ runWorker(
     // Stage mode: pieces on disk, checked by their merkle roots; the folders' times are set last.
     const disk = setup.stage && new DiskStore(setup.stage.tree);
     const geometry = setup.stage?.tree.geometry;
+    // Loaded only when --trace is on.
+    const tracing = setup.trace ? await import('../trace/worker-trace.js') : undefined;
+    const trace = tracing?.workerRecorder(rank, DOWNLOAD_THREAD);
     const download = new Download({
       rank,
       outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
@@ -50,12 +60,25 @@ runWorker(
       options: setup.options,
       warn: (text) => warn(WHERE, text),
       ...(setup.seedSparing && { seedSparing: dealSeedPieces(setup.seedSparing, rank) }),
+      trace,
     });
     if (setup.faults.malformed.has(rank)) {
       sendMalformed((dest, tag, data) => transport.send(dest, tag, data), rank, transport.size);
     }
-    serve(download, transport, Tag.Download, rejectMalformed(WHERE));
+    const served =
+      tracing && trace
+        ? tracing.watchServe(download, transport, trace, {
+            label: 'download',
+            sample: () => ({
+              received: sum(download.downloadsBySource),
+              bad: sum(download.badBySource),
+              'in flight': download.inFlight,
+            }),
+          })
+        : { role: download, transport };
+    serve(served.role, served.transport, Tag.Download, rejectMalformed(WHERE));
     if (!disk) removeStaleOutputTemporaries(setup.outputDir, rank);
+    if (tracing && trace) tracing.postWorkerTrace(trace);
     startupMark('download worker: done');
   },
   { describeError },

@@ -56,6 +56,8 @@ export interface DownloadSetup {
   stage?: StageStoreSetup;
   /** Stage: the ranks that read SOURCE, and the peers among which their pieces are dealt. */
   seedSparing?: { seeds: number[]; dealtTo: number[] };
+  /** --trace is on: record events and post them to the main thread at the end. */
+  trace?: boolean;
 }
 
 export interface UploadSetup {
@@ -66,4 +68,6 @@ export interface UploadSetup {
   stage?: StageStoreSetup;
   /** Bytes of answers being sent at once, at most (stage's --memory); unbounded when absent. */
   sendLimitBytes?: number;
+  /** --trace is on: record events and post them to the main thread at the end. */
+  trace?: boolean;
 }

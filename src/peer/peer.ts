@@ -23,6 +23,8 @@ import { prepareStore, registration, wantedFiles } from './course-setup.js';
 import type { DownloadSetup, UploadSetup } from './hand-off.js';
 import { postSetup, setupSignal } from './hand-off.js';
 import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
+import type { ThreadTraces } from '../trace/thread-traces.js';
+import { DOWNLOAD_THREAD, DOWNLOAD_THREAD_NAME, UPLOAD_THREAD, UPLOAD_THREAD_NAME } from '../trace/threads.js';
 
 // Bundled, the CLI starts the workers' one-file bundles, through the entry that gives them V8's
 // code cache.
@@ -56,16 +58,16 @@ export interface PeerWorkers {
  * reads while it starts a worker.
  */
 export function startPeerWorkers(): PeerWorkers {
-  const download = startWorker('download.worker', 'download worker');
-  const upload = startWorker('upload.worker', 'upload worker');
+  const download = startWorker('download.worker', DOWNLOAD_THREAD_NAME);
+  const upload = startWorker('upload.worker', UPLOAD_THREAD_NAME);
   const online = ({ worker }: PeerWorker) => new Promise((resolve) => worker.once('online', resolve));
   return { download, upload, online: Promise.all([online(download), online(upload)]).then(() => undefined) };
 }
 
 /** A peer whose workers are online and wait for their setup. */
 export interface StartedPeer {
-  /** This rank's part of the job, once MPI is up. */
-  run(world: Communicator, options: Options): Promise<void>;
+  /** This rank's part of the job, once MPI is up; `traces` with --trace. */
+  run(world: Communicator, options: Options, traces?: ThreadTraces): Promise<void>;
 }
 
 /** Starts a peer's workers and resolves once they are online, ready for MPI_Init. */
@@ -73,7 +75,7 @@ export async function startPeer(): Promise<StartedPeer> {
   const workers = startPeerWorkers();
   startupMark('main: workers constructed');
   await workers.online;
-  return { run: (world, options) => runPeer(world, options, workers) };
+  return { run: (world, options, traces) => runPeer(world, options, workers, traces) };
 }
 
 async function awaitReady(world: Communicator): Promise<Ready> {
@@ -96,13 +98,27 @@ function prepare(world: Communicator, options: Options): { input?: PeerInput; me
   }
 }
 
-export async function runPeer(world: Communicator, options: Options, workers: PeerWorkers): Promise<void> {
+/** With --trace, takes the events each worker posts as it ends (before it gets its setup). */
+export function watchWorkerTraces(traces: ThreadTraces | undefined, workers: PeerWorkers): void {
+  traces?.watchWorker(workers.download.worker, DOWNLOAD_THREAD, DOWNLOAD_THREAD_NAME);
+  traces?.watchWorker(workers.upload.worker, UPLOAD_THREAD, UPLOAD_THREAD_NAME);
+}
+
+export async function runPeer(
+  world: Communicator,
+  options: Options,
+  workers: PeerWorkers,
+  traces?: ThreadTraces,
+): Promise<void> {
   const { download, upload } = workers;
+  traces?.phases.next('registration');
   const { input, message } = prepare(world, options);
   await world.isend(encode(message), TRACKER_RANK, Tag.Tracker).wait();
   startupMark('main: registered');
+  traces?.phases.next('waiting for the go-ahead');
   const ready = await awaitReady(world);
   startupMark('main: go-ahead');
+  traces?.phases.next('setup');
   // The tracker ends the job when any peer cannot start, so only a registered peer gets here.
   if (input === undefined) throw new ProtocolError('the tracker said go to a peer that cannot start');
   const store = prepareStore(ready, input, hashAsPayload);
@@ -111,6 +127,7 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
     backoff: options.backoff,
     seed: options.seed,
     faults: options.faults,
+    trace: traces !== undefined,
   };
   const downloadSetup: DownloadSetup = {
     files: wantedFiles(ready, input),
@@ -120,9 +137,13 @@ export async function runPeer(world: Communicator, options: Options, workers: Pe
     seed: options.seed,
     outputDir: options.outputDir,
     faults: options.faults,
+    trace: traces !== undefined,
   };
+  watchWorkerTraces(traces, workers);
+  traces?.phases.next('workers running');
   postSetup(upload.worker, upload.setupPosted, uploadSetup);
   postSetup(download.worker, download.setupPosted, downloadSetup);
   await Promise.all([download.exited, upload.exited]);
+  traces?.phases.end();
   startupMark('main: workers exited');
 }

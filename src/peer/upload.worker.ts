@@ -14,6 +14,7 @@ import { DiskStore } from '../storage/disk-store.js';
 import { Upload } from './upload.js';
 import type { UploadSetup } from './hand-off.js';
 import { takeSetup } from './hand-off.js';
+import { UPLOAD_THREAD } from '../trace/threads.js';
 
 const WHERE = 'upload worker';
 startupMark('upload worker: modules loaded');
@@ -36,7 +37,18 @@ runWorker(
         sendBudget: { limitBytes: setup.sendLimitBytes, pendingBytes: () => transport.pendingBytes() },
       }),
     });
-    serve(upload, transport, Tag.Upload, rejectMalformed(WHERE));
+    // Loaded only when --trace is on.
+    const tracing = setup.trace ? await import('../trace/worker-trace.js') : undefined;
+    const trace = tracing?.workerRecorder(transport.rank, UPLOAD_THREAD);
+    const served =
+      tracing && trace
+        ? tracing.watchServe(upload, transport, trace, {
+            label: 'upload',
+            sample: () => ({ served: upload.served, refused: upload.refused }),
+          })
+        : { role: upload, transport };
+    serve(served.role, served.transport, Tag.Upload, rejectMalformed(WHERE));
+    if (tracing && trace) tracing.postWorkerTrace(trace);
     startupMark('upload worker: done');
   },
   { describeError },

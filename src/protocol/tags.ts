@@ -11,6 +11,8 @@ export const Tag = {
   Download: 3,
   /** A peer's upload worker: segment requests from other peers, stop from the tracker. */
   Upload: 4,
+  /** The end of a traced job (--trace): rank 0's main thread asks each rank's for its clock and events. */
+  Trace: 5,
 } as const;
 
 export type Tag = (typeof Tag)[keyof typeof Tag];

@@ -8,7 +8,7 @@
 import { monotonicMs } from '../mpi/clock.js';
 import { startupMark } from '../launch/startup-mark.js';
 import { processorName, type Communicator } from '../mpi/index.js';
-import type { PeerWorkers } from '../peer/peer.js';
+import { watchWorkerTraces, type PeerWorkers } from '../peer/peer.js';
 import type { DownloadSetup, UploadSetup } from '../peer/hand-off.js';
 import { postSetup } from '../peer/hand-off.js';
 import { Bitfield } from '../protocol/bitfield.js';
@@ -96,6 +96,14 @@ function dismiss(workers: PeerWorkers): Promise<void[]> {
 export async function runStageJob(world: Communicator, options: StageOptions, workers: PeerWorkers): Promise<number> {
   const startMs = monotonicMs();
   const { rank } = world;
+  // Loaded only when --trace is on.
+  const traceFile = options.swarm.traceFile;
+  const tracing = traceFile === undefined ? undefined : await import('../trace/job-trace.js');
+  const traces = tracing?.startJobTrace(world, traceFile!, rank === 0 ? 'main (tracker)' : 'main');
+  const endTrace = async (role: string): Promise<void> => {
+    if (tracing && traces) await tracing.endJobTrace(world, traces, traceFile!, role, { mode: 'stage' });
+  };
+  traces?.phases.next('plan');
   const host = processorName();
   const own: RankPlace = { rank, host, node: nodeOf(world), dest: expandDest(options.dest, rank, host) };
   let plan: PlanMessage;
@@ -119,12 +127,15 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   }
 
   if (!plan.writer) {
+    traces?.phases.next('idle');
     await dismiss(workers);
     await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
     await receiveFrame(world, 0); // the end of the job
+    await endTrace('idle');
     return 0;
   }
 
+  traces?.phases.next('prepare the destination');
   const { shape } = plan;
   const store = new DiskStore(prepareDestination(own.dest, shape, options.source));
   const pieceCount = store.pieceCount;
@@ -137,12 +148,14 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     share !== undefined &&
     geometry.firstPiece[file]! >= share[0] &&
     geometry.firstPiece[file]! + geometry.pieceCount[file]! <= share[1];
+  traces?.phases.next(share ? 'read and hash the share' : 'hash what an earlier run left');
   const leftovers = hashLeftovers(store, { threads: hashThreads(), skipFile: wholeInShare });
   const read = share
     ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes)
     : { hashes: new Uint8Array(0), bytesRead: 0 };
 
   // Every piece's hash: from the .torrent, or gathered by rank 0 from the seeders and given to every writer.
+  traces?.phases.next('exchange the hashes');
   let hashes: Uint8Array;
   if (knownHashes !== undefined) {
     hashes = knownHashes;
@@ -165,10 +178,12 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
 
   // What an earlier run left here (a seeder's own share is fresh from SOURCE).
   const inShare = (piece: number): boolean => share !== undefined && piece >= share[0] && piece < share[1];
+  traces?.phases.next('check what an earlier run left');
   const resumed = markIntact(store, await leftovers, hashes, inShare);
   const have = new Bitfield(pieceCount);
   for (let piece = 0; piece < pieceCount; piece++) if (store.has(0, piece)) have.set(piece);
 
+  traces?.phases.next('exchange what each writer has');
   let reports: WriterReport[] = [];
   if (rank === 0) {
     reports = [{ rank: 0, have, bytesRead: read.bytesRead, resumed }];
@@ -191,14 +206,19 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     await sendFrame(world, 0, { bytesRead: read.bytesRead, resumed } satisfies HaveHeader, have.bytes);
   }
 
+  watchWorkerTraces(traces, workers);
   startSwarmWorkers(workers, options, store, hashes, shape, plan);
   startupMark('stage: swarm started');
   if (rank !== 0) {
+    traces?.phases.next('swarm (workers running)');
     await Promise.all([workers.download.exited, workers.upload.exited]);
+    traces?.phases.next('end of the job');
     store.close();
     await sendFrame(world, 0, { peakRssKiB: process.resourceUsage().maxRSS });
+    await endTrace('writer');
     return 0;
   }
+  traces?.phases.next('swarm (tracker)');
   const stats = runStageTracker(world, options, {
     shape,
     store,
@@ -208,7 +228,9 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
     seeders: plan.seeders,
     reports,
     startMs,
+    traces,
   });
+  traces?.phases.next('end of the job');
   await Promise.all([workers.download.exited, workers.upload.exited]);
   store.close();
   startupMark('stage: workers exited');
@@ -222,6 +244,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   reportStage(options, stats);
   const idle = places.map((place) => place.rank).filter((r) => !plan.writers.includes(r));
   await Promise.all(idle.map((r) => sendFrame(world, r, {})));
+  await endTrace('tracker and writer');
   return 0;
 }
 
@@ -248,6 +271,7 @@ function startSwarmWorkers(
   const batch = Math.max(1, Math.min(window, MAX_BATCH_PIECES, Math.floor(options.batchBytes / meanPiece)));
   const swarm = options.swarm;
   const stage = { tree: store.tree, hashes };
+  const trace = swarm.traceFile !== undefined;
   const download: DownloadSetup = {
     files: [{ id: 0, name: shape.name, segmentCount: store.pieceCount }],
     store: [],
@@ -259,6 +283,7 @@ function startSwarmWorkers(
     faults: swarm.faults,
     stage,
     seedSparing: { seeds: plan.seeders, dealtTo: plan.writers.filter((writer) => !plan.seeders.includes(writer)) },
+    trace,
   };
   const upload: UploadSetup = {
     store: [],
@@ -267,6 +292,7 @@ function startSwarmWorkers(
     faults: swarm.faults,
     stage,
     sendLimitBytes: options.memoryBytes - options.windowBytes,
+    trace,
   };
   postSetup(workers.upload.worker, workers.upload.setupPosted, upload);
   postSetup(workers.download.worker, workers.download.setupPosted, download);

@@ -55,6 +55,7 @@ Options:
   --batch-bytes BYTES    bytes per request message, at most (default 1M)
   --progress MODE        bar, lines or none (default: bar on a terminal, else lines)
   --stats FILE           write statistics as JSON (rank 0)
+  --trace FILE           write every rank's and thread's events as a Chrome trace (rank 0)
   --quiet                no summary at the end
   --request-timeout MS   ask another holder after MS without an answer (default ${STAGE_REQUEST_TIMEOUT_MS})
 Swarm tuning and fault injection as in the course mode (see --help without 'stage'):

@@ -31,6 +31,7 @@ import type { StageOptions } from './options.js';
 import type { RankPlace } from './plan.js';
 import { StageProgress } from './progress.js';
 import { stageStats, stageSummary, type StageStats } from './stats.js';
+import type { ThreadTraces } from '../trace/thread-traces.js';
 
 const WHERE = 'tracker';
 
@@ -52,6 +53,8 @@ export interface StageRun {
   reports: WriterReport[];
   /** When this rank started the job, on monotonicMs's clock. */
   startMs: number;
+  /** --trace: the main thread's recorder. */
+  traces?: ThreadTraces;
 }
 
 /** The tracker, with the progress display ticked on its thread. */
@@ -120,7 +123,11 @@ export function runStageTracker(world: Communicator, options: StageOptions, run:
     },
     { peers: run.writers, catalogue: { files: [file], byName: new Map([[file.name, file]]) } },
   );
-  serve(new WatchedTracker(tracker, progress), transport, Tag.Tracker, rejectMalformed(WHERE));
+  const watched = new WatchedTracker(tracker, progress);
+  const { traces } = run;
+  const served = traces ? traces.watchTracker(watched, tracker, transport) : { role: watched, transport };
+  serve(served.role, served.transport, Tag.Tracker, rejectMalformed(WHERE));
+  traces?.traceTracker(tracker);
   progress.close(monotonicMs());
   return stageStats({ run, options, tracker, file, progress, endMs: monotonicMs() });
 }

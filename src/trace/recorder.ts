@@ -7,13 +7,17 @@
  *   ...download file1...
  *   trace.complete('file1', 'download', started, { segments: 120 });
  *
- * Times are microseconds of the host's wall clock (performance.timeOrigin + now()), so threads
- * and ranks of one host line up; merge.ts can shift other hosts by a measured offset.
+ * Times are microseconds of the host's monotonic clock (process.hrtime, not performance.now,
+ * which loads perf_hooks in every thread: docs/startup.md), one clock for every process and
+ * thread of a host, so they line up; merge.ts shifts each rank by its offset (job-trace.ts).
  */
 import type { CounterEvent, Microseconds, TimedEvent, TraceArgs } from './events.js';
 
-/** Past this many events a thread keeps counting but stops recording (memory stays bounded). */
-export const DEFAULT_EVENT_LIMIT = 1_000_000;
+/**
+ * Past this many events a thread keeps counting but stops recording: ~10 MB of JSON a thread at
+ * most, so that a long run's trace stays a file a viewer opens.
+ */
+export const DEFAULT_EVENT_LIMIT = 100_000;
 
 export interface Tracer {
   readonly enabled: boolean;
@@ -21,17 +25,25 @@ export interface Tracer {
   now(): Microseconds;
   /** A span from `start` (from now()) to now. */
   complete(name: string, cat: string, start: Microseconds, args?: TraceArgs): void;
-  instant(name: string, cat: string, args?: TraceArgs): void;
+  /** A span known afterwards, from `start` to `end` (both from now()). */
+  span(name: string, cat: string, start: Microseconds, end: Microseconds, args?: TraceArgs): void;
+  /** A moment: now, or `at` (from now()). */
+  instant(name: string, cat: string, args?: TraceArgs, at?: Microseconds): void;
   counter(name: string, values: Record<string, number>): void;
 }
 
-const wallMicroseconds = (): Microseconds => (performance.timeOrigin + performance.now()) * 1000;
+/** The host's monotonic clock in microseconds: the recorders' clock. */
+export function monotonicMicroseconds(): Microseconds {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1e6 + nanoseconds / 1e3;
+}
 
 /** The recorder of a thread that is not traced: every call returns at once. */
 export const NO_TRACE: Tracer = Object.freeze({
   enabled: false,
   now: () => 0,
   complete: () => {},
+  span: () => {},
   instant: () => {},
   counter: () => {},
 });
@@ -59,7 +71,7 @@ export class TraceRecorder implements Tracer {
     this.pid = options.pid;
     this.tid = options.tid;
     this.#limit = options.limit ?? DEFAULT_EVENT_LIMIT;
-    this.#clock = options.clock ?? wallMicroseconds;
+    this.#clock = options.clock ?? monotonicMicroseconds;
   }
 
   now(): Microseconds {
@@ -76,7 +88,10 @@ export class TraceRecorder implements Tracer {
   }
 
   complete(name: string, cat: string, start: Microseconds, args?: TraceArgs): void {
-    const end = this.#clock();
+    this.span(name, cat, start, this.#clock(), args);
+  }
+
+  span(name: string, cat: string, start: Microseconds, end: Microseconds, args?: TraceArgs): void {
     this.#push({
       ph: 'X',
       name,
@@ -89,8 +104,9 @@ export class TraceRecorder implements Tracer {
     });
   }
 
-  instant(name: string, cat: string, args?: TraceArgs): void {
-    this.#push({ ph: 'i', name, cat, ts: this.#clock(), s: 't', pid: this.pid, tid: this.tid, ...(args && { args }) });
+  instant(name: string, cat: string, args?: TraceArgs, at?: Microseconds): void {
+    const ts = at ?? this.#clock();
+    this.#push({ ph: 'i', name, cat, ts, s: 't', pid: this.pid, tid: this.tid, ...(args && { args }) });
   }
 
   counter(name: string, values: Record<string, number>): void {

@@ -40,3 +40,45 @@ export function traceProblems(value: unknown, limit = 10): string[] {
 export function traceTracks(value: { traceEvents: { pid: number; tid: number }[] }): string[] {
   return [...new Set(value.traceEvents.map((event) => `${event.pid}/${event.tid}`))].sort();
 }
+
+interface SpanLike {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+}
+
+/** Microseconds of rounding allowed where one span ends and another starts. */
+const NESTING_SLACK_US = 1;
+
+/**
+ * Spans (X) of one thread that overlap without one holding the other: Chrome's viewer and
+ * Perfetto draw a thread's spans as a stack and cannot show those. At most `limit` problems.
+ */
+export function spanNestingProblems(value: { traceEvents: readonly SpanLike[] }, limit = 10): string[] {
+  const byThread = new Map<string, SpanLike[]>();
+  for (const event of value.traceEvents) {
+    if (event.ph !== 'X') continue;
+    const key = `${event.pid}/${event.tid}`;
+    const spans = byThread.get(key);
+    if (spans) spans.push(event);
+    else byThread.set(key, [event]);
+  }
+  const problems: string[] = [];
+  for (const [thread, spans] of byThread) {
+    spans.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const open: SpanLike[] = [];
+    for (const span of spans) {
+      while (open.length > 0 && open.at(-1)!.ts + open.at(-1)!.dur! <= span.ts + NESTING_SLACK_US) open.pop();
+      const parent = open.at(-1);
+      if (parent !== undefined && span.ts + span.dur! > parent.ts + parent.dur! + NESTING_SLACK_US) {
+        problems.push(`${thread}: "${span.name}" at ${span.ts} us overlaps the end of "${parent.name}"`);
+        if (problems.length >= limit) return problems;
+      }
+      open.push(span);
+    }
+  }
+  return problems;
+}

@@ -13,6 +13,7 @@ import { Outbox } from '../protocol/outbox.js';
 import { serve } from '../protocol/serve.js';
 import { Tag } from '../protocol/tags.js';
 import { UsageError } from '../errors/usage-error.js';
+import type { ThreadTraces } from '../trace/thread-traces.js';
 import { rejectMalformed, warn } from '../warnings.js';
 import { collectStats, summary } from './stats.js';
 import { Tracker } from './tracker.js';
@@ -29,7 +30,8 @@ export function writeStats(path: string, value: unknown): void {
   }
 }
 
-export function runTracker(world: Communicator, options: Options): void {
+/** Rank 0's part; `traces` with --trace. */
+export function runTracker(world: Communicator, options: Options, traces?: ThreadTraces): void {
   if (options.statsFile !== undefined) {
     const reason = unwritableFolderReason(dirname(options.statsFile));
     if (reason !== undefined) throw new UsageError(`--stats ${options.statsFile}: ${reason}`);
@@ -50,9 +52,14 @@ export function runTracker(world: Communicator, options: Options): void {
         ),
     },
   );
-  serve(tracker, transport, Tag.Tracker, rejectMalformed(WHERE));
+  traces?.phases.next('tracker');
+  const served = traces ? traces.watchTracker(tracker, tracker, transport) : { role: tracker, transport };
+  serve(served.role, served.transport, Tag.Tracker, rejectMalformed(WHERE));
+  traces?.traceTracker(tracker);
+  traces?.phases.next('summary and statistics');
   const stats = collectStats(tracker, options.seed);
   // Not process.stdout: it would first be created, a socket on mpirun's pipe (~1 ms of CPU).
   if (!options.quiet) writeFully(1, summary(stats) + '\n');
   if (options.statsFile !== undefined) writeStats(options.statsFile, stats);
+  traces?.phases.end();
 }

@@ -37,6 +37,7 @@ test('defaults: current folder, random seed, the documented tuning, no faults', 
   t.is(o.inputDir, '.');
   t.is(o.outputDir, '.');
   t.is(o.statsFile, undefined);
+  t.is(o.traceFile, undefined, 'no trace unless asked');
   t.is(o.seed, 1234);
   t.false(o.quiet);
   t.deepEqual(o.download, DEFAULT_DOWNLOAD_OPTIONS);
@@ -55,6 +56,8 @@ test('every option is taken', (t) => {
     'out',
     '--stats',
     's.json',
+    '--trace',
+    't.json',
     '--seed',
     '7',
     '--quiet',
@@ -75,7 +78,7 @@ test('every option is taken', (t) => {
     '--spins',
     '0',
   ]);
-  t.like(o, { inputDir: 'in', outputDir: 'out', statsFile: 's.json', seed: 7, quiet: true });
+  t.like(o, { inputDir: 'in', outputDir: 'out', statsFile: 's.json', traceFile: 't.json', seed: 7, quiet: true });
   t.deepEqual(o.download, {
     window: 64,
     batch: 16,

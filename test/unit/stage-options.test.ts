@@ -33,6 +33,8 @@ test('stage options and the swarm options shared with the course mode, in any or
     '2:0.5',
     '--stats',
     'x.json',
+    '--trace',
+    'trace.json',
     '--progress',
     'lines',
     '--window-bytes',
@@ -46,6 +48,7 @@ test('stage options and the swarm options shared with the course mode, in any or
   t.is(options.windowBytes, 8 * 1024 * 1024);
   t.is(options.progress, 'lines');
   t.is(options.swarm.statsFile, 'x.json');
+  t.is(options.swarm.traceFile, 'trace.json');
   t.true(options.swarm.quiet);
   t.is(options.swarm.download.requestTimeoutMs, 500);
   t.is(options.swarm.faults.corrupt.get(2), 0.5);
