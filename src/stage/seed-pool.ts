@@ -1,18 +1,20 @@
 /**
- * A seeder's share read on worker threads (seed.worker.ts): SHA-256 runs at 1-2 GB/s a core, so
- * on a node with cores to spare one thread would bound the seeding. Each job is a run of
- * segments (disjoint ranges of pieces); a worker copies them from SOURCE to the partial files in
- * DEST and answers with their roots, and this thread flags the pieces held (DiskStore renames a
- * file once its last piece is there). Any failure rejects at once and ends every worker.
- * With one thread, or a small share, the share is read here: starting threads would cost more.
+ * A seeder's share read on several threads: SHA-256 runs at 1-2 GB/s a core, so on a node with
+ * cores to spare one thread would bound the seeding. Each job is a run of segments (disjoint
+ * ranges of pieces); this thread and worker threads (seed.worker.ts) copy them from SOURCE to
+ * the partial files in DEST, and this thread flags the pieces held (DiskStore renames a file
+ * once its last piece is there). Any failure rejects at once and ends every worker.
+ * With one thread, or a small share, the share is read here only: starting threads would cost more.
  */
 import type { Worker } from 'node:worker_threads';
 
 import { DestinationError } from '../storage/destination-error.js';
 import type { DiskStore } from '../storage/disk-store.js';
 import { PathError } from '../errors/path-error.js';
+import { chunkBuffer } from '../torrent/hash-file.js';
 import { startWorkerThread } from '../torrent/hash-pool.js';
 import { markCopied, readShare, shareSegments, type PlannedSegment, type ReadShare, type SourceShape } from './seed.js';
+import { copySegment } from './seed-segment.js';
 import type { SeedAnswer, SeedJob } from './seed.worker.js';
 
 const JOB_BYTES = 64 * 1024 * 1024;
@@ -23,9 +25,11 @@ export interface SeedOptions {
   threads: number;
   /** Below this many bytes in the share, read it on this thread (default 64 MiB). */
   poolMinBytes?: number;
+  /** Whether this thread takes jobs too (default true; false: every job on a worker, for tests). */
+  onThisThread?: boolean;
 }
 
-/** readShare (seed.ts), on `threads` worker threads when that pays. */
+/** readShare (seed.ts), on `threads` threads when that pays. */
 export async function seedShare(
   source: string,
   shape: SourceShape,
@@ -33,7 +37,7 @@ export async function seedShare(
   start: number,
   end: number,
   known: Uint8Array | undefined,
-  { threads, poolMinBytes = POOL_MIN_BYTES }: SeedOptions,
+  { threads, poolMinBytes = POOL_MIN_BYTES, onThisThread = true }: SeedOptions,
 ): Promise<ReadShare> {
   const { geometry } = store.tree;
   let shareBytes = 0;
@@ -47,7 +51,8 @@ export async function seedShare(
   const jobs = planJobs(shareSegments(source, shape, store, start, end, known, piecesPerJob), jobBytes);
   const hashes = new Uint8Array(known ? 0 : 32 * (end - start));
   let bytesRead = 0;
-  await runJobs(jobs, Math.min(threads, jobs.length), (job, roots) => {
+  const workers = onThisThread ? Math.min(threads, jobs.length) - 1 : Math.min(threads, jobs.length);
+  await runJobs(jobs, workers, onThisThread, (job, roots) => {
     job.forEach((planned, i) => {
       if (!known) hashes.set(roots[i]!, 32 * (planned.piece - start));
       bytesRead += markCopied(store, planned);
@@ -81,12 +86,19 @@ function errorOf(answer: Extract<SeedAnswer, { error: unknown }>): Error {
   return destination ? new DestinationError(path, detail) : new PathError(path, detail);
 }
 
+/**
+ * Runs the jobs on `workers` worker threads and, `onThisThread`, here, each taking the next job
+ * when it is free: this thread starts at once, a worker once it is up (starting one costs tens
+ * of ms, more on a busy machine).
+ */
 function runJobs(
   jobs: PlannedSegment[][],
-  threads: number,
+  workerCount: number,
+  onThisThread: boolean,
   onDone: (job: PlannedSegment[], roots: Uint8Array[]) => void,
 ): Promise<void> {
   if (jobs.length === 0) return Promise.resolve();
+  const buffer = onThisThread ? chunkBuffer(jobs[0]![0]!.segment.pieceLength) : new Uint8Array(0);
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     let next = 0;
@@ -100,30 +112,47 @@ function runJobs(
       if (error) reject(error instanceof Error ? error : new Error(String(error)));
       else resolve();
     };
+    const finished = (id: number, roots: Uint8Array[]): boolean => {
+      try {
+        onDone(jobs[id]!, roots);
+      } catch (error) {
+        finish(error); // e.g. a file that cannot be renamed to its final name
+        return false;
+      }
+      if (++done === jobs.length) finish();
+      return !settled;
+    };
     const give = (worker: Worker) => {
       if (next >= jobs.length) return;
       const id = next++;
       worker.postMessage({ id, segments: jobs[id]!.map(({ segment }) => segment) } satisfies SeedJob);
     };
-    for (let i = 0; i < threads; i++) {
+    // One job at a time here, so that workers' answers are taken in between.
+    const runHere = () => {
+      if (settled || next >= jobs.length) return;
+      const id = next++;
+      let roots: Uint8Array[];
+      try {
+        roots = jobs[id]!.map(({ segment }) => copySegment(segment, buffer));
+      } catch (error) {
+        return finish(error);
+      }
+      if (finished(id, roots)) setImmediate(runHere);
+    };
+    for (let i = 0; i < workerCount; i++) {
       const worker = startWorkerThread(new URL('./seed.worker.js', import.meta.url), null);
       workers.push(worker);
       worker.on('message', (answer: SeedAnswer) => {
         if (settled) return;
+        if ('ready' in answer) return give(worker);
         if ('error' in answer) return finish(errorOf(answer));
-        try {
-          onDone(jobs[answer.id]!, answer.roots);
-        } catch (error) {
-          return finish(error); // e.g. a file that cannot be renamed to its final name
-        }
-        if (++done === jobs.length) finish();
-        else give(worker);
+        if (finished(answer.id, answer.roots)) give(worker);
       });
       worker.on('error', (error) => finish(new Error(`a seeding worker failed: ${error.message}`, { cause: error })));
       worker.on('exit', (code) =>
         finish(new Error(`a seeding worker exited (code ${code}) before the seeding was done`)),
       );
-      give(worker);
     }
+    if (onThisThread) runHere();
   });
 }

@@ -1,5 +1,5 @@
 /**
- * A seeding worker (seed-pool.ts): takes jobs of segments of a seeder's share, copies each from
+ * A seeding worker (seed-pool.ts): says it is ready, then takes jobs of segments of a seeder's share, copies each from
  * SOURCE to DEST while hashing it, and answers with the roots, or with the first problem: a
  * PathError's path and detail (and whether it names DEST), or any other error's message.
  */
@@ -16,6 +16,7 @@ export interface SeedJob {
 }
 
 export type SeedAnswer =
+  | { ready: true }
   | { id: number; roots: Uint8Array[] }
   | { id: number; error: { message: string; path?: string; detail?: string; destination?: boolean } };
 
@@ -44,3 +45,4 @@ port.on('message', (job: SeedJob) => {
   }
   port.postMessage(answer, 'roots' in answer ? answer.roots.map((root) => root.buffer as ArrayBuffer) : []);
 });
+port.postMessage({ ready: true } satisfies SeedAnswer);

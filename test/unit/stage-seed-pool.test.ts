@@ -15,7 +15,8 @@ const freshDir = tempDirs('stage-seed-pool');
 const PIECE = 16 * 1024;
 // Files of 7 pieces (the last short), one piece, none, 5 pieces exactly: pieces 0-6, 7, 8-12.
 const LENGTHS = { 'a.bin': 6 * PIECE + 100, 'b.bin': 900, 'c.bin': 0, 'd/e.bin': 5 * PIECE };
-const THREADS = { threads: 3, poolMinBytes: 0 };
+// Every job on a worker (this thread would otherwise take them all before a worker is up).
+const THREADS = { threads: 3, poolMinBytes: 0, onThisThread: false };
 
 interface Source {
   root: string;
@@ -65,6 +66,23 @@ test('on several threads a share gives the same roots and the same bytes as on o
   }
   one.store.close();
   many.store.close();
+});
+
+test('with this thread taking jobs too, a share gives the same roots and bytes as on one thread', async (t) => {
+  const source = makeSource();
+  const one = storeFor(source, 'one');
+  const both = storeFor(source, 'both');
+  const count = one.store.pieceCount;
+  const single = readShare(source.root, source.sourceShape, one.store, 0, count);
+  const mixed = await seedShare(source.root, source.sourceShape, both.store, 0, count, undefined, {
+    threads: 2,
+    poolMinBytes: 0,
+  });
+  t.deepEqual(Buffer.from(mixed.hashes), Buffer.from(single.hashes));
+  t.true(both.store.complete);
+  for (const [path, data] of source.contents) t.deepEqual(readFileSync(join(both.dest, path)), data, path);
+  one.store.close();
+  both.store.close();
 });
 
 test('a file only partly in the share keeps its partial name; files wholly in it are complete', async (t) => {
