@@ -23,7 +23,8 @@ import { receiveFrame, sendFrame } from './exchange.js';
 import type { StageOptions } from './options.js';
 import { expandDest, makePlan, overlapReason, type RankPlace } from './plan.js';
 import { PathError } from '../errors/path-error.js';
-import { readShare, type SourceShape } from './seed.js';
+import { seedShare } from './seed-pool.js';
+import type { SourceShape } from './seed.js';
 import { datasetFromSource, datasetFromTorrent } from './dataset.js';
 import { reportStage, runStageTracker, type WriterReport } from './stage-tracker.js';
 
@@ -151,7 +152,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   traces?.phases.next(share ? 'read and hash the share' : 'hash what an earlier run left');
   const leftovers = hashLeftovers(store, { threads: hashThreads(), skipFile: wholeInShare });
   const read = share
-    ? readShare(options.source, sourceShape, store, share[0], share[1], knownHashes)
+    ? await seedShare(options.source, sourceShape, store, share[0], share[1], knownHashes, { threads: hashThreads() })
     : { hashes: new Uint8Array(0), bytesRead: 0 };
 
   // Every piece's hash: from the .torrent, or gathered by rank 0 from the seeders and given to every writer.

@@ -1,18 +1,16 @@
 /**
- * A seeder's first job: read its share of SOURCE piece by piece (one buffer, reused), hash each
- * piece and write it to its own destination. Each file read is checked to be the one the job
- * planned for (size and modification time before and after): SOURCE changing during the run is
- * an error, not a silently different copy.
+ * A seeder's first job: read its share of SOURCE, hash each piece and write it to its own
+ * destination. The share is cut into segments (a range of one file's pieces, seed-segment.ts);
+ * here they are copied one after the other on this thread, seed-pool.ts spreads them over
+ * worker threads. Each file read is checked to be the one the job planned for: SOURCE changing
+ * during the run is an error, not a silently different copy.
  */
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-import { describeFsError } from '../io/fs-reason.js';
-import { PathError } from '../errors/path-error.js';
 import type { DiskStore } from '../storage/disk-store.js';
-import { equalBytes } from '../storage/resume.js';
 import type { FileEntry } from '../torrent/manifest.js';
-import { pieceRoot } from '../torrent/merkle.js';
+import { chunkBuffer } from '../torrent/hash-file.js';
+import { copySegment, type SeedSegment } from './seed-segment.js';
 
 export interface SourceShape {
   singleFile: boolean;
@@ -30,14 +28,63 @@ export interface ReadShare {
   bytesRead: number;
 }
 
-function unchanged(stats: Stats, file: FileEntry): boolean {
-  return stats.size === file.length && (file.mtimeMs === undefined || stats.mtimeMs === file.mtimeMs);
+/** A segment of the share and the dataset's number of its first piece. */
+export interface PlannedSegment {
+  segment: SeedSegment;
+  piece: number;
 }
 
 /**
- * Reads pieces [start, end) of SOURCE into `store`. With `known` (a .torrent's hashes, 32 bytes
- * a piece of the whole dataset) each piece is checked against it; without, its hash is computed
- * and returned.
+ * Pieces [start, end) as segments of at most `maxPieces` pieces each (a file's pieces in order;
+ * a piece never spans two files). With `known` (32 bytes a piece of the dataset) each segment
+ * carries the roots to check its pieces against.
+ */
+export function shareSegments(
+  source: string,
+  shape: SourceShape,
+  store: DiskStore,
+  start: number,
+  end: number,
+  known?: Uint8Array,
+  maxPieces = Infinity,
+): PlannedSegment[] {
+  const { geometry, files } = store.tree;
+  const planned: PlannedSegment[] = [];
+  for (let piece = start; piece < end;) {
+    const fileIndex = geometry.file[piece]!;
+    const file = shape.files[fileIndex]!;
+    const fileStart = geometry.firstPiece[fileIndex]!;
+    const last = Math.min(end, fileStart + geometry.pieceCount[fileIndex]!, piece + maxPieces);
+    planned.push({
+      piece,
+      segment: {
+        source: sourcePathOf(source, shape, file),
+        dest: files[fileIndex]!.partialPath,
+        fileLength: file.length,
+        mtimeMs: file.mtimeMs,
+        pieceLength: geometry.pieceLength,
+        leaves: geometry.leaves[piece]!,
+        firstPiece: piece - fileStart,
+        pieceCount: last - piece,
+        known: known?.slice(32 * piece, 32 * last),
+      },
+    });
+    piece = last;
+  }
+  return planned;
+}
+
+/** Flags a copied segment's pieces held in `store` (files complete as their last piece comes). */
+export function markCopied(store: DiskStore, { piece, segment }: PlannedSegment): number {
+  let bytes = 0;
+  for (let i = 0; i < segment.pieceCount; i++) bytes += store.markWritten(piece + i);
+  return bytes;
+}
+
+/**
+ * Reads pieces [start, end) of SOURCE into `store`, on this thread. With `known` (a .torrent's
+ * hashes, 32 bytes a piece of the whole dataset) each piece is checked against it; without, its
+ * hash is computed and returned.
  */
 export function readShare(
   source: string,
@@ -47,63 +94,13 @@ export function readShare(
   end: number,
   known?: Uint8Array,
 ): ReadShare {
-  const { geometry } = store.tree;
   const hashes = new Uint8Array(known ? 0 : 32 * (end - start));
-  const buffer = new Uint8Array(geometry.pieceLength);
+  const buffer = chunkBuffer(store.tree.geometry.pieceLength);
   let bytesRead = 0;
-  let piece = start;
-  while (piece < end) {
-    const fileIndex = geometry.file[piece]!;
-    const file = shape.files[fileIndex]!;
-    const path = sourcePathOf(source, shape, file);
-    const lastOfFile = Math.min(end, geometry.firstPiece[fileIndex]! + geometry.pieceCount[fileIndex]!);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      throw new PathError(path, describeFsError(error), { cause: error });
-    }
-    try {
-      const before = fstatSync(fd);
-      if (known && before.size !== file.length) {
-        throw new PathError(
-          path,
-          `is ${before.size} bytes, but the .torrent says ${file.length}: SOURCE does not match the .torrent`,
-        );
-      }
-      if (!unchanged(before, file))
-        throw new PathError(path, 'changed since the job listed it (size or modification time)');
-      for (; piece < lastOfFile; piece++) {
-        const data = buffer.subarray(0, geometry.length[piece]);
-        let done = 0;
-        while (done < data.length) {
-          const got = readSync(fd, data, done, data.length - done, geometry.offset[piece]! + done);
-          if (got === 0) throw new PathError(path, 'became shorter while it was read');
-          done += got;
-        }
-        bytesRead += data.length;
-        const root = pieceRoot(data, geometry.leaves[piece]!);
-        if (known) {
-          if (!equalBytes(root, known.subarray(32 * piece, 32 * piece + 32))) {
-            throw new PathError(
-              path,
-              `piece ${piece - geometry.firstPiece[fileIndex]! + 1} of this file (bytes from ${geometry.offset[piece]}) does not match the .torrent: SOURCE is not the data it describes`,
-            );
-          }
-        } else {
-          hashes.set(root, 32 * (piece - start));
-        }
-        store.write(0, piece, data);
-      }
-      if (!unchanged(fstatSync(fd), file))
-        throw new PathError(path, 'changed while it was read (size or modification time)');
-    } catch (error) {
-      if (error instanceof PathError) throw error;
-      if ((error as { exitCode?: number }).exitCode !== undefined) throw error;
-      throw new PathError(path, describeFsError(error), { cause: error });
-    } finally {
-      closeSync(fd);
-    }
+  for (const planned of shareSegments(source, shape, store, start, end, known)) {
+    const roots = copySegment(planned.segment, buffer);
+    if (!known) hashes.set(roots, 32 * (planned.piece - start));
+    bytesRead += markCopied(store, planned);
   }
   return { hashes, bytesRead };
 }

@@ -105,6 +105,17 @@ export class DiskStore {
     this.markHeld(piece);
   }
 
+  /**
+   * Flags a verified piece that was written to its partial file from elsewhere (a seeding
+   * worker), counting its bytes as written; returns its length.
+   */
+  markWritten(piece: number): number {
+    const length = this.tree.geometry.length[piece]!;
+    this.bytesWritten += length;
+    this.markHeld(piece);
+    return length;
+  }
+
   /** Flags a piece already on disk and verified; renames its file when it was the last. */
   markHeld(piece: number): void {
     if (Atomics.compareExchange(this.#have, piece, 0, 1) !== 0) return;

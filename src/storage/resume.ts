@@ -20,18 +20,12 @@ export function checkExistingPieces(
     if (skip(piece) || store.has(0, piece) || files[geometry.file[piece]!]!.fresh) continue;
     const data = buffer.subarray(0, geometry.length[piece]);
     store.readInto(0, piece, data);
-    if (equalBytes(pieceRoot(data, geometry.leaves[piece]!), hashes.subarray(32 * piece, 32 * piece + 32))) {
+    if (Buffer.compare(pieceRoot(data, geometry.leaves[piece]!), hashes.subarray(32 * piece, 32 * piece + 32)) === 0) {
       store.markHeld(piece);
       found++;
     }
   }
   return found;
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -99,7 +93,7 @@ export function markIntact(
     for (let i = 0; i < geometry.pieceCount[fileIndex]!; i++) {
       const piece = first + i;
       if (skip(piece) || store.has(0, piece)) continue;
-      if (equalBytes(layer.subarray(32 * i, 32 * i + 32), hashes.subarray(32 * piece, 32 * piece + 32))) {
+      if (Buffer.compare(layer.subarray(32 * i, 32 * i + 32), hashes.subarray(32 * piece, 32 * piece + 32)) === 0) {
         store.markHeld(piece);
         found++;
       }

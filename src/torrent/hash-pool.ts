@@ -107,13 +107,18 @@ function tsxEsmApi(): string {
 }
 
 function startWorker(pieceLength: number): Worker {
-  const options = { workerData: { pieceLength } };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hash.worker.js', import.meta.url), options);
+  return startWorkerThread(new URL('./hash.worker.js', import.meta.url), { pieceLength });
+}
+
+/** A worker thread running the module at `entry` (a .js URL; its .ts twin under tsx, in the tests). */
+export function startWorkerThread(entry: URL, workerData: unknown): Worker {
+  const options = { workerData };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(entry, options);
   // Under tsx (the tests) the worker is a .ts file too. Node 20 does not apply the main thread's
   // --import=tsx to a worker: the worker registers tsx itself, then imports its module.
   const tsx = tsxEsmApi();
-  const entry = new URL('./hash.worker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  const module = entry.href.replace(/\.js$/, '.ts');
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(module)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);
 }
 
