@@ -695,7 +695,10 @@ test('seed sparing: a segment only seeds have is asked of them by the one peer i
   // too. They are asked of peer 2, not the seed.
   const [early, ...later] = fromSeed;
   h.answer(0, 0, early!.segments, list, 5);
-  t.deepEqual(ofType(h.take(), 'update').map((update) => update.wantSwarm), [true]);
+  t.deepEqual(
+    ofType(h.take(), 'update').map((update) => update.wantSwarm),
+    [true],
+  );
   h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [added(2, [1, 4, 5])] }, 10);
   const fromPeer = requests(h.take());
   t.true(
