@@ -25,13 +25,30 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
+// The caller's buffer cut to the message; one too small is not used (the message is matched and
+// must be received whole), a fresh Buffer takes it instead.
+function receiveRoom(allocate: Allocate, count: number): Buffer {
+  const room = allocate(count);
+  if (!(room instanceof Uint8Array) || room.length < count) return Buffer.allocUnsafe(count);
+  return Buffer.from(room.buffer, room.byteOffset, count);
+}
+
 /** Options of Communicator.waitMessage. */
 export interface WaitMessageOptions {
   /** How to wait between polls (shared across calls to keep its state). */
   backoff?: Backoff;
   /** Give up after this many milliseconds and return undefined. */
   timeoutMs?: number;
+  /** Where to receive a message of `bytes` bytes (see tryRecvMessage); a fresh Buffer if absent. */
+  allocate?: Allocate;
 }
+
+/**
+ * Gives a buffer of at least `bytes` bytes to receive into; the message fills its first `bytes`,
+ * and the received message's `data` is a Buffer over that memory (a fresh Buffer if it is too small).
+ * Lets a caller reuse its buffers: a fresh large Buffer costs page faults on every receive.
+ */
+export type Allocate = (bytes: number) => Uint8Array;
 
 /**
  * A group of ranks and its message space (an MPI communicator). Methods are MPI's calls, with
@@ -88,11 +105,15 @@ export class Communicator {
     return this.mprobe(source, tagValue).recv();
   }
 
-  /** The next matching message if one is there now (MPI_Improbe + MPI_Mrecv), else undefined. */
-  tryRecvMessage(source = ANY_SOURCE, tagValue = ANY_TAG): ReceivedMessage | undefined {
+  /**
+   * The next matching message if one is there now (MPI_Improbe + MPI_Mrecv), else undefined;
+   * received into `allocate(size)` (its first `size` bytes), a fresh Buffer by default.
+   */
+  tryRecvMessage(source = ANY_SOURCE, tagValue = ANY_TAG, allocate?: Allocate): ReceivedMessage | undefined {
     const message = native.improbe(this.handle, rank('source', source), tag('tag', tagValue));
     if (message < 0) return undefined;
-    const data = Buffer.allocUnsafe(lastCount());
+    const count = lastCount();
+    const data = allocate === undefined ? Buffer.allocUnsafe(count) : receiveRoom(allocate, count);
     native.mrecv(message, data);
     return { data, ...lastStatus() };
   }
@@ -106,7 +127,9 @@ export class Communicator {
     const deadline = options.timeoutMs === undefined ? Infinity : monotonicMs() + options.timeoutMs;
     for (;;) {
       // Open MPI's ob1 matches a message only on the probe after the one that pulled it in.
-      const message = this.tryRecvMessage(source, tagValue) ?? this.tryRecvMessage(source, tagValue);
+      const message =
+        this.tryRecvMessage(source, tagValue, options.allocate) ??
+        this.tryRecvMessage(source, tagValue, options.allocate);
       if (message !== undefined) {
         backoff.reset();
         return message;

@@ -18,7 +18,7 @@
  * @packageDocumentation
  */
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-export { Communicator, type WaitMessageOptions } from './comm.js';
+export { Communicator, type Allocate, type WaitMessageOptions } from './comm.js';
 export {
   ANY_SOURCE,
   ANY_TAG,
