@@ -40,7 +40,7 @@ runWorker(
     const setup = takeSetup<DownloadSetup | { unused: true }>();
     if ('unused' in setup) return; // a stage job's idle rank
     startupMark('download worker: setup received');
-    const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+    const transport = new MpiTransport(COMM_WORLD, setup.backoff, setup.stage?.reuseBytes);
     const rank = transport.rank;
     // Stage mode: pieces on disk, checked by their merkle roots; the folders' times are set last.
     const disk = setup.stage && new DiskStore(setup.stage.tree);

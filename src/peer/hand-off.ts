@@ -43,6 +43,8 @@ export function takeSetup<T>(): T {
 export interface StageStoreSetup {
   tree: StoredTree;
   hashes: Uint8Array;
+  /** Idle bytes of piece messages' buffers each worker keeps to reuse (protocol/buffer-pool.ts). */
+  reuseBytes: number;
 }
 
 export interface DownloadSetup {

@@ -48,6 +48,8 @@ export interface UploadContext {
   behaviour?: UploadBehaviour;
   /** Unbounded when absent (the course mode: answers are tiny). */
   sendBudget?: SendBudget;
+  /** Where an answer's buffer comes from (the transport's, to reuse); a fresh one if absent. */
+  allocate?: (bytes: number) => Uint8Array;
 }
 
 /** How soon to look again whether sends completed, while requests wait for the budget. */
@@ -162,7 +164,7 @@ export class Upload implements Role {
     const { store } = this.#context;
     const { fileId } = request;
     // Each payload is read straight into the reply's buffer: no copy between the store and MPI.
-    const { data: reply, payloads } = encodeSegmentsWithRoom(fileId, held, refused);
+    const { data: reply, payloads } = encodeSegmentsWithRoom(fileId, held, refused, this.#context.allocate);
     held.forEach(({ segment }, i) => {
       const room = payloads[i]!;
       store.readInto(fileId, segment, room);

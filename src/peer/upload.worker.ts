@@ -25,13 +25,14 @@ runWorker(
     const setup = takeSetup<UploadSetup | { unused: true }>();
     if ('unused' in setup) return; // a stage job's idle rank
     startupMark('upload worker: setup received');
-    const transport = new MpiTransport(COMM_WORLD, setup.backoff);
+    const transport = new MpiTransport(COMM_WORLD, setup.backoff, setup.stage?.reuseBytes);
     const upload = new Upload({
       rank: transport.rank,
       size: transport.size,
       outbox: new Outbox((dest, tag, data) => transport.send(dest, tag, data)),
       store: setup.stage ? new DiskStore(setup.stage.tree) : new SegmentStore(setup.store),
       trackerIsPeer: setup.stage !== undefined,
+      allocate: (bytes) => transport.allocate(bytes),
       behaviour: uploadBehaviour(setup.faults, transport.rank, seededRandom(setup.seed * 104729 + transport.rank)),
       ...(setup.sendLimitBytes !== undefined && {
         sendBudget: { limitBytes: setup.sendLimitBytes, pendingBytes: () => transport.pendingBytes() },

@@ -198,15 +198,17 @@ export function decode(bytes: Uint8Array): Message {
 /**
  * A 'segments' message with room left for each payload, in one buffer of the exact size: the
  * caller fills `payloads[i]` (e.g. reads the piece from disk into it), so a payload is copied
- * nowhere between the disk and MPI. Same bytes as encode().
+ * nowhere between the disk and MPI. Same bytes as encode(). `allocate` gives the buffer (every
+ * byte of it is written), a zeroed one if absent.
  */
 export function encodeSegmentsWithRoom(
   fileId: number,
   items: readonly { segment: number; length: number }[],
   refused: readonly number[],
+  allocate?: (bytes: number) => Uint8Array,
 ): { data: Uint8Array; payloads: Uint8Array[] } {
   const size = 1 + 4 + 4 + items.reduce((total, item) => total + 8 + item.length, 0) + 4 + 4 * refused.length;
-  const writer = new WireWriter(size).u8(TYPE_CODES.segments).u32(fileId).u32(items.length);
+  const writer = new WireWriter(size, allocate).u8(TYPE_CODES.segments).u32(fileId).u32(items.length);
   const payloads = items.map((item) => writer.u32(item.segment).bytesSlot(item.length));
   writer.u32List(refused);
   return { data: writer.finish(), payloads };

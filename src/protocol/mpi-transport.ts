@@ -4,6 +4,7 @@
  * uses the MPI binding.
  */
 import { ANY_SOURCE, Backoff, type BackoffOptions, type Communicator, type Request } from '../mpi/index.js';
+import { BufferPool } from './buffer-pool.js';
 import type { Tag } from './tags.js';
 import type { Packet, Transport } from './transport.js';
 
@@ -11,12 +12,17 @@ export class MpiTransport implements Transport {
   readonly #comm: Communicator;
   readonly #backoff: Backoff;
   // Sends MPI has not finished with; they keep their buffers alive.
-  #inFlight: { request: Request; bytes: number }[] = [];
+  #inFlight: { request: Request; data: Uint8Array }[] = [];
   #inFlightBytes = 0;
+  // Large messages' buffers, received into and sent from again once done with.
+  readonly #buffers: BufferPool;
+  readonly #allocate = (bytes: number) => this.#buffers.take(bytes);
 
-  constructor(comm: Communicator, backoff: Partial<BackoffOptions> = {}) {
+  /** `reuseBytes`: idle bytes of large messages' buffers kept for the next ones (none by default). */
+  constructor(comm: Communicator, backoff: Partial<BackoffOptions> = {}, reuseBytes = 0) {
     this.#comm = comm;
     this.#backoff = new Backoff(backoff);
+    this.#buffers = new BufferPool(reuseBytes);
   }
 
   get rank(): number {
@@ -29,9 +35,22 @@ export class MpiTransport implements Transport {
 
   send(dest: number, tag: Tag, data: Uint8Array): void {
     const request = this.#comm.isend(data, dest, tag);
-    if (request.test() !== undefined) return;
-    this.#inFlight.push({ request, bytes: data.byteLength });
+    if (request.test() !== undefined) {
+      this.#buffers.give(data);
+      return;
+    }
+    this.#inFlight.push({ request, data });
     this.#inFlightBytes += data.byteLength;
+  }
+
+  /** A buffer for a message to send, perhaps one a finished send or a released receive held. */
+  allocate(bytes: number): Uint8Array {
+    return this.#buffers.take(bytes);
+  }
+
+  /** The packet's bytes are no longer used: its buffer may take the next message. */
+  release(packet: Packet): void {
+    this.#buffers.give(packet.data);
   }
 
   /** Bytes of sends MPI has not finished with (the memory they hold). */
@@ -42,7 +61,7 @@ export class MpiTransport implements Transport {
 
   receive(tag: Tag, timeoutMs: number): Packet | undefined {
     if (this.#inFlight.length > 0) this.#reap();
-    return this.#comm.waitMessage(ANY_SOURCE, tag, { backoff: this.#backoff, timeoutMs });
+    return this.#comm.waitMessage(ANY_SOURCE, tag, { backoff: this.#backoff, timeoutMs, allocate: this.#allocate });
   }
 
   flush(): void {
@@ -54,9 +73,10 @@ export class MpiTransport implements Transport {
   }
 
   #reap(): void {
-    this.#inFlight = this.#inFlight.filter(({ request, bytes }) => {
+    this.#inFlight = this.#inFlight.filter(({ request, data }) => {
       if (request.test() === undefined) return true;
-      this.#inFlightBytes -= bytes;
+      this.#inFlightBytes -= data.byteLength;
+      this.#buffers.give(data);
       return false;
     });
   }

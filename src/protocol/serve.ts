@@ -21,7 +21,11 @@ export function serve(
   while (!role.done) {
     const packet = transport.receive(tag, Math.min(Math.max(next - now, 0), MAX_WAIT_MS));
     now = clock();
-    if (packet !== undefined) deliver(role, packet.source, packet.data, now, onMalformed);
+    if (packet !== undefined) {
+      deliver(role, packet.source, packet.data, now, onMalformed);
+      // Roles copy what they keep of a message (a piece is written before handle returns).
+      transport.release?.(packet);
+    }
     if (role.done) break;
     next = role.tick(now);
   }

@@ -19,4 +19,8 @@ export interface Transport {
   receive(tag: Tag, timeoutMs: number): Packet | undefined;
   /** Waits until every message sent has left this process. */
   flush(): void;
+  /** A buffer for a message to send (send() takes it back); a fresh one if absent. */
+  allocate?(bytes: number): Uint8Array;
+  /** The receiver is done with the packet's bytes (nothing keeps a view of them). */
+  release?(packet: Packet): void;
 }

@@ -13,9 +13,11 @@ export class WireWriter {
   #view: DataView;
   #length = 0;
 
-  constructor(capacity = 64) {
-    this.#bytes = new Uint8Array(capacity);
-    this.#view = new DataView(this.#bytes.buffer);
+  /** `allocate`: where the first `capacity` bytes come from (a fresh, zeroed array if absent). */
+  constructor(capacity = 64, allocate?: (bytes: number) => Uint8Array) {
+    this.#bytes = allocate?.(capacity) ?? new Uint8Array(capacity);
+    // A given buffer may be a slice of a larger one (Node's pool).
+    this.#view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
   }
 
   // Grows the buffer if needed: callers must take #bytes/#view only after calling it.

@@ -254,6 +254,8 @@ const REPORT_BYTES = 1024 * 1024;
 
 /** Pieces per request, at most: a holder's reply is found by scanning the queue (download.ts). */
 const MAX_BATCH_PIECES = 256;
+/** Each worker keeps up to this share of --memory in idle piece buffers, to reuse them. */
+const REUSE_SHARE = 8;
 
 function startSwarmWorkers(
   workers: PeerWorkers,
@@ -271,7 +273,7 @@ function startSwarmWorkers(
   const window = Math.max(1, Math.floor(options.windowBytes / meanPiece));
   const batch = Math.max(1, Math.min(window, MAX_BATCH_PIECES, Math.floor(options.batchBytes / meanPiece)));
   const swarm = options.swarm;
-  const stage = { tree: store.tree, hashes };
+  const stage = { tree: store.tree, hashes, reuseBytes: Math.floor(options.memoryBytes / REUSE_SHARE) };
   const trace = swarm.traceFile !== undefined;
   const download: DownloadSetup = {
     files: [{ id: 0, name: shape.name, segmentCount: store.pieceCount }],

@@ -60,6 +60,8 @@ class ServeWatch implements Role {
       send: (dest, tag, data) => transport.send(dest, tag, data),
       receive: (tag, timeoutMs) => this.#receive(transport, tag, timeoutMs),
       flush: () => transport.flush(),
+      ...(transport.allocate && { allocate: (bytes: number) => transport.allocate!(bytes) }),
+      ...(transport.release && { release: (packet: Packet) => transport.release!(packet) }),
     };
   }
 

@@ -128,3 +128,27 @@ test('malformed and senseless messages are handed to onMalformed with their send
     [1, 'no stop here'],
   ]);
 });
+
+test('each packet is released once its role has handled it, malformed ones too', (t) => {
+  const clock = { now: 0 };
+  const packets = [{ source: 2, data: new Uint8Array([0xee]) }, packet(1, swarmRequest), packet(2, swarmRequest)];
+  const log: string[] = [];
+  const transport = new ScriptedTransport([...packets], clock);
+  const released: Packet[] = [];
+  const releasing = Object.assign(transport, {
+    release: (done: Packet) => (released.push(done), log.push(`release from ${done.source}`)),
+  });
+  const role = new Recording(() => Infinity, 2);
+  const handle = role.handle.bind(role);
+  role.handle = (source: number, message: Message) => (log.push(`handle from ${source}`), handle(source, message));
+  serve(role, releasing, Tag.Download, () => log.push('malformed'));
+  t.deepEqual(released, packets);
+  t.deepEqual(log, [
+    'malformed',
+    'release from 2',
+    'handle from 1',
+    'release from 1',
+    'handle from 2',
+    'release from 2',
+  ]);
+});
