@@ -2,7 +2,7 @@
  * BEP 52's merkle trees: SHA-256 over 16 KiB blocks (the last block of a file hashed as it is,
  * shorter), leaves past the end of a file are 32 zero bytes, each parent is SHA-256(left||right).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const BLOCK_SIZE = 16 * 1024;
 export const HASH_SIZE = 32;
@@ -15,9 +15,18 @@ export function zeroRoot(leaves: number): Uint8Array {
   const height = Math.log2(leaves);
   while (zeroRoots.length <= height) {
     const below = zeroRoots[zeroRoots.length - 1]!;
-    zeroRoots.push(createHash('sha256').update(below).update(below).digest());
+    zeroRoots.push(sha256Pair(below, below));
   }
   return zeroRoots[height]!;
+}
+
+const pair = new Uint8Array(2 * HASH_SIZE);
+
+/** SHA-256(left || right), through one reused 64-byte buffer. */
+function sha256Pair(left: Uint8Array, right: Uint8Array): Uint8Array {
+  pair.set(left, 0);
+  pair.set(right, HASH_SIZE);
+  return hash('sha256', pair, 'buffer');
 }
 
 export function nextPowerOfTwo(n: number): number {
@@ -43,9 +52,9 @@ export function rootOf(hashes: Uint8Array, width: number, padLeaves = 1): Uint8A
     for (let i = 0; i < parents; i++) {
       const left = level.subarray(2 * i * HASH_SIZE, (2 * i + 1) * HASH_SIZE);
       const right = 2 * i + 1 < levelCount ? level.subarray((2 * i + 1) * HASH_SIZE, (2 * i + 2) * HASH_SIZE) : pad;
-      next.set(createHash('sha256').update(left).update(right).digest(), i * HASH_SIZE);
+      next.set(sha256Pair(left, right), i * HASH_SIZE);
     }
-    pad = createHash('sha256').update(pad).update(pad).digest();
+    pad = sha256Pair(pad, pad);
     level = next;
     levelCount = parents;
   }
@@ -58,7 +67,7 @@ export function blockHashes(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(blocks * HASH_SIZE);
   for (let b = 0; b < blocks; b++) {
     const block = data.subarray(b * BLOCK_SIZE, Math.min(data.length, (b + 1) * BLOCK_SIZE));
-    out.set(createHash('sha256').update(block).digest(), b * HASH_SIZE);
+    out.set(hash('sha256', block, 'buffer'), b * HASH_SIZE);
   }
   return out;
 }
