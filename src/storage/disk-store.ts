@@ -17,6 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 
+import { secondsOf } from './file-time.js';
 import { DestinationError } from './destination-error.js';
 import type { StoredTree } from './tree.js';
 
@@ -135,7 +136,7 @@ export class DiskStore {
     try {
       const fd = this.#fd(fileIndex);
       if (file.mode !== undefined) fchmodSync(fd, file.mode);
-      if (file.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(file.mtimeMs));
+      if (file.mtimeMs !== undefined) futimesSync(fd, new Date(), secondsOf(file.mtimeMs));
       renameSync(file.partialPath, file.finalPath);
     } catch (error) {
       throw DestinationError.from(file.finalPath, error);
@@ -147,7 +148,7 @@ export class DiskStore {
     for (const folder of [...this.tree.folders].reverse()) {
       try {
         if (folder.mode !== undefined) chmodSync(folder.path, folder.mode);
-        if (folder.mtimeMs !== undefined) utimesSync(folder.path, new Date(), new Date(folder.mtimeMs));
+        if (folder.mtimeMs !== undefined) utimesSync(folder.path, new Date(), secondsOf(folder.mtimeMs));
       } catch (error) {
         throw DestinationError.from(folder.path, error);
       }

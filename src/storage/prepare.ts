@@ -25,6 +25,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { PathError } from '../errors/path-error.js';
 import type { Entry } from '../torrent/manifest.js';
+import { secondsOf } from './file-time.js';
 import { DestinationError } from './destination-error.js';
 import { pieceGeometry } from './geometry.js';
 import { checkRelativePath, symlinkStaysInside } from './safe-path.js';
@@ -117,7 +118,7 @@ function makeEmptyFile(path: string, mode?: number, mtimeMs?: number): void {
   } finally {
     closeSync(fd);
   }
-  if (mtimeMs !== undefined) attempt(path, () => utimesSync(path, new Date(), new Date(mtimeMs)));
+  if (mtimeMs !== undefined) attempt(path, () => utimesSync(path, new Date(), secondsOf(mtimeMs)));
 }
 
 function makeSymlink(path: string, target: string): void {
