@@ -32,7 +32,9 @@ function startWorker() {
   const worker = new Worker(workerFile);
   return { online: once(worker, 'online'), exited: once(worker, 'exit') };
 }
-const workers = rank !== undefined && rank !== '0' ? [startWorker(), startWorker()] : [];
+// `--every-rank`: rank 0 has workers too, as in a stage job (it writes a copy).
+const withWorkers = rank !== undefined && (rank !== '0' || process.argv.includes('--every-rank'));
+const workers = withWorkers ? [startWorker(), startWorker()] : [];
 startupMark('main: workers constructed');
 await Promise.all(workers.map((worker) => worker.online));
 const provided = addon.initThread(addon.constants.THREAD_MULTIPLE);

@@ -11,7 +11,7 @@
 // every job (a wrong result never counts as fast). Prints a Markdown table and writes
 // bench/results/stage.json (after each dataset and np, so that a cut run keeps what it measured).
 // Options: --quick (128 MiB, 100 x 1 MiB, 2000 x 4 KiB; 2 runs), --np=4,8,16, --runs=N (default
-// 3), --only=DATASET,... , --methods=bcast,bcast-verify,cp,stage,stage-torrent, --chunk=BYTES
+// 3), --only=DATASET,... , --methods=bcast,bcast-verify,cp,stage,stage-torrent,node-floor, --chunk=BYTES
 // (bcast-files' chunk, default 4 MiB), --seeders=K (passed to stage), --drop-caches (sync and
 // drop the page cache before every job: root only), --dest-root=DIR (default
 // /dev/shm/mpitorrent-bench-stage), --data-root=DIR (default bench/build/stage-data),
@@ -171,6 +171,14 @@ const METHODS = [
       statsFile,
     ],
   },
+  {
+    key: 'node-floor',
+    label: '(f) Node floor, no data',
+    // Not a copy: what any Node MPI program of stage's shape pays (np processes, two workers
+    // each, MPI_Init, MPI_Finalize; bench/floor.mjs), so that (d) minus (f) is stage's own work.
+    copies: false,
+    program: () => [process.execPath, path.join(root, 'bench/floor.mjs'), '--every-rank'],
+  },
 ];
 const chosenMethods = option('methods')
   ? METHODS.filter((method) => option('methods').split(',').includes(method.key))
@@ -239,7 +247,7 @@ function measureJob(dataset, np, method) {
     const problems = result.ok
       ? []
       : [`${result.timedOut ? 'timed out' : result.reason}: ${result.stderr.trim().split('\n').slice(-4).join(' | ')}`];
-    if (result.ok) {
+    if (result.ok && method.copies !== false) {
       const dests = Array.from({ length: np }, (_, rank) => path.join(destParent, String(rank)));
       problems.push(...checkCopies(dataset.source, dataset.entries, dests));
     }
@@ -294,7 +302,7 @@ function summarize(group) {
       goodRuns: good.length,
       wrongRuns: group.runs[method.key].length - good.length,
       wallS: wall,
-      gbPerS: (group.np * group.bytes) / wall.median / 1e9,
+      gbPerS: method.copies === false ? NaN : (group.np * group.bytes) / wall.median / 1e9,
       cpuS: spread(good.map((job) => job.cpuS)),
       peakRssMiB: spread(good.map((job) => job.peakRssMiB)),
       foreignCores: spread(good.map((job) => job.foreignCores)),
