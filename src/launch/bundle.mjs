@@ -104,6 +104,7 @@ await Promise.all([
   bundle('peer/download.worker.ts', 'peer/download.worker.cjs', 'cjs'),
   bundle('peer/upload.worker.ts', 'peer/upload.worker.cjs', 'cjs'),
   bundle('peer/cached-worker.ts', 'peer/cached-worker.cjs', 'cjs'),
+  bundle('commands/stage.ts', 'commands/stage.cjs', 'cjs'),
   bundle('stage/download.worker.ts', 'stage/download.worker.cjs', 'cjs'),
   bundle('stage/upload.worker.ts', 'stage/upload.worker.cjs', 'cjs'),
 ]);
