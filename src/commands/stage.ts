@@ -10,6 +10,7 @@ import { spinsFor } from '../mpi/backoff.js';
 import { launcherLocalSize } from '../mpi/launcher.js';
 import { prepareMpiEnv } from '../mpi/mpi-env.js';
 import { parseStageCommand, STAGE_USAGE, type StageCommand } from '../stage/options.js';
+import { startupMark } from '../launch/startup-mark.js';
 import { describeError, ExitStatus } from '../errors/exit-status.js';
 import { UsageError } from '../errors/usage-error.js';
 import { speakOnce, usageFailure } from './speak.js';
@@ -43,8 +44,10 @@ export async function main(argv: string[]): Promise<number> {
   prepareMpiEnv();
   const { startPeerWorkers } = await import('../peer/workers.js');
   const workers = startPeerWorkers(STAGE_WORKERS);
+  startupMark('main: workers constructed');
   const { runMain } = await import('../mpi/index.js');
   await workers.online;
+  startupMark('main: workers online');
   return runMain(
     async (world) => {
       const { runStageJob } = await import('../stage/job.js');
