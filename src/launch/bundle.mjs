@@ -107,4 +107,6 @@ await Promise.all([
   bundle('commands/stage.ts', 'commands/stage.cjs', 'cjs'),
   bundle('stage/download.worker.ts', 'stage/download.worker.cjs', 'cjs'),
   bundle('stage/upload.worker.ts', 'stage/upload.worker.cjs', 'cjs'),
+  bundle('stage/seed.worker.ts', 'stage/seed.worker.cjs', 'cjs'),
+  bundle('torrent/hash.worker.ts', 'torrent/hash.worker.cjs', 'cjs'),
 ]);
