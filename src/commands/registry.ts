@@ -1,6 +1,7 @@
 /**
  * The commands besides the course swarm. The entry (main.ts) looks the first word up here and
- * loads the command's module from tsc's dist/ only when named: none of them is in the course
+ * loads the command only when named: its own bundle when it has one (stage, an MPI job, whose
+ * every thread's start counts), else its module from tsc's dist/. None of them is in the course
  * swarm's bundle, which starts no slower for them (docs/startup.md).
  */
 
@@ -16,6 +17,8 @@ export interface Subcommand {
   synopsis: string;
   summary: string;
   load(): Promise<CommandModule>;
+  /** Its CommonJS bundle, a path from dist/: what the bundled build runs instead of load(). */
+  bundle?: string;
 }
 
 // A URL, not a string literal: the bundler leaves the module where tsc put it.
@@ -27,6 +30,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     synopsis: 'mpirun -np N node dist/main.js stage SOURCE DEST',
     summary: 'put a verified copy of a file or folder at DEST on every node',
     load: module('./stage.js'),
+    bundle: 'commands/stage.cjs',
   },
   {
     name: 'create',

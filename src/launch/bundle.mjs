@@ -1,17 +1,27 @@
 #!/usr/bin/env node
 // Bundles the program's entries into one file each, after tsc has built dist/
 // (`npm run build:ts`). A thread that loads one file instead of 15 to 40 modules starts faster:
-// docs/decisions/003-bundles-with-esbuild.md has the numbers.
+// docs/decisions/003-bundles-with-esbuild.md has the numbers. Every thread of an MPI job runs a
+// bundle: the course swarm and the stage command have bundles of their own, so neither parses
+// the other's own code (test/e2e/startup-budget.test.ts checks).
 //   dist/main.js                   the entry, ESM (`node dist/main.js` in a "type": "module"
-//                                  package): runs dist/cli.cjs with V8's code cache
-//                                  (<bundle>.tracker.v8-cache, .peer.v8-cache); tsc's
+//                                  package): runs dist/cli.cjs, or a command's bundle
+//                                  (commands/registry.ts), with V8's code cache (one per role:
+//                                  <bundle>.tracker.v8-cache, .peer.v8-cache); tsc's
 //                                  dist/main.js is replaced, every other file of tsc's stays
-//                                  (the library, dist/mpi/index.js, is not bundled)
-//   dist/cli.cjs                   the program (src/cli.ts), CommonJS
-//   dist/peer/download.worker.cjs  CommonJS: a worker thread then starts without Node's ESM
-//   dist/peer/upload.worker.cjs    loader, which costs it ~6 ms of CPU
-//   dist/peer/cached-worker.cjs    both workers' entry: runs their bundle with V8's code cache
-//                                  (<bundle>.v8-cache, written by the first runs)
+//                                  (the library, dist/mpi/index.js, is not bundled; nor are
+//                                  create and report, which run once, without MPI)
+//   dist/cli.cjs                   the course swarm (src/cli.ts), CommonJS
+//   dist/peer/download.worker.cjs  the course's workers, CommonJS: a worker thread then starts
+//   dist/peer/upload.worker.cjs    without Node's ESM loader, which costs it ~6 ms of CPU
+//   dist/peer/cached-worker.cjs    every peer worker's entry: runs its bundle with V8's code
+//                                  cache (<bundle>.v8-cache, written by the first runs)
+//   dist/commands/stage.cjs        the stage command (src/commands/stage.ts), CommonJS
+//   dist/stage/download.worker.cjs the stage's workers (through cached-worker.cjs too), with
+//   dist/stage/upload.worker.cjs   the destination on disk as their store
+//   dist/stage/seed.worker.cjs     the stage's seeding and hashing pools' workers, started
+//   dist/torrent/hash.worker.cjs   directly (they compile little, then hash); create, unbundled,
+//                                  starts tsc's hash.worker.js
 // Built from src/ (not from tsc's output, which this replaces), with tsconfig.json's settings.
 // Running tsc alone afterwards gives back tsc's dist/main.js, which starts tsc's .js workers.
 import { readFile } from 'node:fs/promises';
@@ -104,4 +114,9 @@ await Promise.all([
   bundle('peer/download.worker.ts', 'peer/download.worker.cjs', 'cjs'),
   bundle('peer/upload.worker.ts', 'peer/upload.worker.cjs', 'cjs'),
   bundle('peer/cached-worker.ts', 'peer/cached-worker.cjs', 'cjs'),
+  bundle('commands/stage.ts', 'commands/stage.cjs', 'cjs'),
+  bundle('stage/download.worker.ts', 'stage/download.worker.cjs', 'cjs'),
+  bundle('stage/upload.worker.ts', 'stage/upload.worker.cjs', 'cjs'),
+  bundle('stage/seed.worker.ts', 'stage/seed.worker.cjs', 'cjs'),
+  bundle('torrent/hash.worker.ts', 'torrent/hash.worker.cjs', 'cjs'),
 ]);

@@ -37,9 +37,27 @@ export function takeSetup<T>(): T {
   return received.message as T;
 }
 
-// What a peer's main thread posts to its workers once the job says go.
+// What a peer's main thread posts to its workers once the job says go: a part both kinds of
+// workers take (the thread bodies, download-thread.ts and upload-thread.ts), and a part that
+// only the course's entries (./*.worker.ts) or the stage's (../stage/*.worker.ts) take.
 
-/** Stage mode: the destination on disk and every piece's hash (32 bytes a piece). */
+export interface DownloadSetupBase {
+  files: FileInfo[];
+  options: DownloadOptions;
+  backoff: BackoffOptions;
+  seed: number;
+  faults: Faults;
+  /** --trace is on: record events and post them to the main thread at the end. */
+  trace?: boolean;
+}
+
+/** The course: segments in shared memory, each file written to the output folder when complete. */
+export interface DownloadSetup extends DownloadSetupBase {
+  store: StoredFile[];
+  outputDir: string;
+}
+
+/** Stage: the destination on disk and every piece's hash (32 bytes a piece). */
 export interface StageStoreSetup {
   tree: StoredTree;
   hashes: Uint8Array;
@@ -47,29 +65,31 @@ export interface StageStoreSetup {
   reuseBytes: number;
 }
 
-export interface DownloadSetup {
-  files: FileInfo[];
-  store: StoredFile[];
-  options: DownloadOptions;
+export interface StageDownloadSetup extends DownloadSetupBase {
+  stage: StageStoreSetup;
+  /** The ranks that read SOURCE, and the peers among which their pieces are dealt. */
+  seedSparing: { seeds: number[]; dealtTo: number[] };
+}
+
+export interface UploadSetupBase {
   backoff: BackoffOptions;
   seed: number;
-  outputDir: string;
   faults: Faults;
-  stage?: StageStoreSetup;
-  /** Stage: the ranks that read SOURCE, and the peers among which their pieces are dealt. */
-  seedSparing?: { seeds: number[]; dealtTo: number[] };
   /** --trace is on: record events and post them to the main thread at the end. */
   trace?: boolean;
 }
 
-export interface UploadSetup {
+export interface UploadSetup extends UploadSetupBase {
   store: StoredFile[];
-  backoff: BackoffOptions;
-  seed: number;
-  faults: Faults;
-  stage?: StageStoreSetup;
-  /** Bytes of answers being sent at once, at most (stage's --memory); unbounded when absent. */
-  sendLimitBytes?: number;
-  /** --trace is on: record events and post them to the main thread at the end. */
-  trace?: boolean;
+}
+
+export interface StageUploadSetup extends UploadSetupBase {
+  stage: StageStoreSetup;
+  /** Bytes of answers being sent at once, at most (--memory). */
+  sendLimitBytes: number;
+}
+
+/** What a rank that takes no part in a stage job posts to its workers: they end at once. */
+export interface NoSetup {
+  unused: true;
 }

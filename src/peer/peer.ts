@@ -3,14 +3,12 @@
  * with the tracker, waits for the go-ahead, hands each worker its setup, and waits for both
  * to finish.
  */
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
 
-import { describeError } from '../errors/exit-status.js';
-import { bundled } from '../launch/bundled.js';
 import { unwritableFolderReason } from '../io/folder.js';
 import { readInput, type PeerInput } from '../io/input.js';
 import { InputError } from '../io/input-error.js';
-import { watchWorker, type Communicator } from '../mpi/index.js';
+import type { Communicator } from '../mpi/index.js';
 import { decode, encode } from '../protocol/codec.js';
 import type { Message, Ready } from '../protocol/messages.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
@@ -21,48 +19,15 @@ import { UsageError } from '../errors/usage-error.js';
 import { hashAsPayload } from './payload.js';
 import { prepareStore, registration, wantedFiles } from './course-setup.js';
 import type { DownloadSetup, UploadSetup } from './hand-off.js';
-import { postSetup, setupSignal } from './hand-off.js';
-import { forwardStdio, OWN_STDIO } from './worker-stdio.js';
+import { postSetup } from './hand-off.js';
+import { startPeerWorkers, watchWorkerTraces, type PeerWorkers, type WorkerEntries } from './workers.js';
 import type { ThreadTraces } from '../trace/thread-traces.js';
-import { DOWNLOAD_THREAD, DOWNLOAD_THREAD_NAME, UPLOAD_THREAD, UPLOAD_THREAD_NAME } from '../trace/threads.js';
 
-// Bundled, the CLI starts the workers' one-file bundles, through the entry that gives them V8's
-// code cache.
-function startWorker(entry: string, name: string): PeerWorker {
-  const setupPosted = setupSignal();
-  const options = { workerData: { setupPosted }, ...OWN_STDIO };
-  const worker = bundled
-    ? new Worker(new URL('./cached-worker.cjs', import.meta.url), { argv: [`./${entry}.cjs`], ...options })
-    : new Worker(new URL(`./${entry}.js`, import.meta.url), options);
-  forwardStdio(worker);
-  return { worker, setupPosted, exited: watchWorker(worker, name, { describeError }) };
-}
-
-export interface PeerWorker {
-  worker: Worker;
-  /** What the worker waits on for its setup (hand-off.ts). */
-  setupPosted: Int32Array;
-  exited: Promise<void>;
-}
-
-export interface PeerWorkers {
-  download: PeerWorker;
-  upload: PeerWorker;
-  /** Resolves once both run JavaScript: Node no longer reads the environment for them. */
-  online: Promise<void>;
-}
-
-/**
- * Starts both workers; they load while the main thread goes on, and wait for their setup.
- * Before MPI_Init, wait until they are online: MPI_Init changes the environment, which Node
- * reads while it starts a worker.
- */
-export function startPeerWorkers(): PeerWorkers {
-  const download = startWorker('download.worker', DOWNLOAD_THREAD_NAME);
-  const upload = startWorker('upload.worker', UPLOAD_THREAD_NAME);
-  const online = ({ worker }: PeerWorker) => new Promise((resolve) => worker.once('online', resolve));
-  return { download, upload, online: Promise.all([online(download), online(upload)]).then(() => undefined) };
-}
+/** The course's worker entries, beside this file. */
+const COURSE_WORKERS: WorkerEntries = {
+  download: join(import.meta.dirname, 'download.worker'),
+  upload: join(import.meta.dirname, 'upload.worker'),
+};
 
 /** A peer whose workers are online and wait for their setup. */
 export interface StartedPeer {
@@ -72,7 +37,7 @@ export interface StartedPeer {
 
 /** Starts a peer's workers and resolves once they are online, ready for MPI_Init. */
 export async function startPeer(): Promise<StartedPeer> {
-  const workers = startPeerWorkers();
+  const workers = startPeerWorkers(COURSE_WORKERS);
   startupMark('main: workers constructed');
   await workers.online;
   return { run: (world, options, traces) => runPeer(world, options, workers, traces) };
@@ -96,12 +61,6 @@ function prepare(world: Communicator, options: Options): { input?: PeerInput; me
     if (!(error instanceof InputError || error instanceof UsageError)) throw error;
     return { message: { type: 'cannot-start', message: error.message, exitCode: error.exitCode } };
   }
-}
-
-/** With --trace, takes the events each worker posts as it ends (before it gets its setup). */
-export function watchWorkerTraces(traces: ThreadTraces | undefined, workers: PeerWorkers): void {
-  traces?.watchWorker(workers.download.worker, DOWNLOAD_THREAD, DOWNLOAD_THREAD_NAME);
-  traces?.watchWorker(workers.upload.worker, UPLOAD_THREAD, UPLOAD_THREAD_NAME);
 }
 
 export async function runPeer(

@@ -8,8 +8,8 @@
 import { monotonicMs } from '../mpi/clock.js';
 import { startupMark } from '../launch/startup-mark.js';
 import { processorName, type Communicator } from '../mpi/index.js';
-import { watchWorkerTraces, type PeerWorkers } from '../peer/peer.js';
-import type { DownloadSetup, UploadSetup } from '../peer/hand-off.js';
+import { watchWorkerTraces, type PeerWorkers } from '../peer/workers.js';
+import type { NoSetup, StageDownloadSetup, StageUploadSetup } from '../peer/hand-off.js';
 import { postSetup } from '../peer/hand-off.js';
 import { Bitfield } from '../protocol/bitfield.js';
 import { DiskStore } from '../storage/disk-store.js';
@@ -90,7 +90,7 @@ function filesOf(shape: DatasetShape): FileEntry[] {
 /** Tells a worker it is not needed (an idle rank's). */
 function dismiss(workers: PeerWorkers): Promise<void[]> {
   for (const worker of [workers.download, workers.upload])
-    postSetup(worker.worker, worker.setupPosted, { unused: true });
+    postSetup(worker.worker, worker.setupPosted, { unused: true } satisfies NoSetup);
   return Promise.all([workers.download.exited, workers.upload.exited]);
 }
 
@@ -275,21 +275,18 @@ function startSwarmWorkers(
   const swarm = options.swarm;
   const stage = { tree: store.tree, hashes, reuseBytes: Math.floor(options.memoryBytes / REUSE_SHARE) };
   const trace = swarm.traceFile !== undefined;
-  const download: DownloadSetup = {
+  const download: StageDownloadSetup = {
     files: [{ id: 0, name: shape.name, segmentCount: store.pieceCount }],
-    store: [],
     // Others learn of a piece here only once it is reported: report about every REPORT_BYTES.
     options: { ...swarm.download, window, batch, reportEvery: Math.max(1, Math.floor(REPORT_BYTES / meanPiece)) },
     backoff: swarm.backoff,
     seed: swarm.seed,
-    outputDir: '',
     faults: swarm.faults,
     stage,
     seedSparing: { seeds: plan.seeders, dealtTo: plan.writers.filter((writer) => !plan.seeders.includes(writer)) },
     trace,
   };
-  const upload: UploadSetup = {
-    store: [],
+  const upload: StageUploadSetup = {
     backoff: swarm.backoff,
     seed: swarm.seed,
     faults: swarm.faults,

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 
 import type { HashSegment } from './hash-file.js';
 import type { HashAnswer, HashJob } from './hash.worker.js';
+import { bundled } from '../launch/bundled.js';
 import { HASH_SIZE, piecesRootOf } from './merkle.js';
 import { SourceError } from './source-error.js';
 
@@ -110,9 +111,13 @@ function startWorker(pieceLength: number): Worker {
   return startWorkerThread(new URL('./hash.worker.js', import.meta.url), { pieceLength });
 }
 
-/** A worker thread running the module at `entry` (a .js URL; its .ts twin under tsx, in the tests). */
+/**
+ * A worker thread running the module at `entry` (a .js URL in tsc's dist/): in a bundle (the
+ * stage command's), the .cjs bundle beside it; under tsx (the tests), its .ts twin.
+ */
 export function startWorkerThread(entry: URL, workerData: unknown): Worker {
   const options = { workerData };
+  if (bundled) return new Worker(new URL(entry.href.replace(/\.js$/, '.cjs')), options);
   if (!import.meta.url.endsWith('.ts')) return new Worker(entry, options);
   // Under tsx (the tests) the worker is a .ts file too. Node 20 does not apply the main thread's
   // --import=tsx to a worker: the worker registers tsx itself, then imports its module.
