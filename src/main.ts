@@ -21,7 +21,8 @@ function runBundle(name: string): unknown {
   const file = join(import.meta.dirname, name);
   const role = launcherRank() === '0' ? 'tracker' : 'peer';
   const loaded = runWithCodeCache(file, { require: createRequire(file), cacheFile: `${file}.${role}.v8-cache` });
-  saveWhenThreadEnds(loaded);
+  // Only a job's rank makes a cache worth keeping: `node dist/main.js --help` runs little code.
+  saveWhenThreadEnds(loaded, () => launcherRank() !== undefined);
   return loaded.exports;
 }
 

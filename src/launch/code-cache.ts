@@ -81,9 +81,16 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): Cache
   };
 }
 
-/** When the cache did not fit, saves one as this thread ends, with everything it compiled by then. */
-export function saveWhenThreadEnds(loaded: CachedBundle): void {
-  if (loaded.cache === 'missing' || loaded.cache === 'rejected') process.once('exit', () => loaded.save());
+/**
+ * When the cache did not fit, saves one as this thread ends, with everything it compiled by
+ * then: only if the thread ends well and `worthSaving()` (a run that printed its usage or failed
+ * compiled little, and its cache would be kept, and used, until the next build).
+ */
+export function saveWhenThreadEnds(loaded: CachedBundle, worthSaving: () => boolean = () => true): void {
+  if (loaded.cache !== 'missing' && loaded.cache !== 'rejected') return;
+  process.once('exit', (code) => {
+    if (code === 0 && worthSaving()) loaded.save();
+  });
 }
 
 const MAGIC = 'mpitorrent-code-cache-1';

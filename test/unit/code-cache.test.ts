@@ -123,3 +123,20 @@ test('a folder that cannot take the cache is no error: nothing is saved', (t) =>
   t.false(existsSync(path.dirname(file)));
   t.is(statSync(tmpdir()).isDirectory(), true);
 });
+
+async function endThread(file: string, code: number, worth: boolean): Promise<void> {
+  const worker = startTsWorker(new URL('./fixtures/save-code-cache-at-exit.ts', import.meta.url), {
+    workerData: { file, code, worth },
+  });
+  await once(worker, 'exit');
+}
+
+test('a thread saves the cache as it ends only when it ends well and the run is worth it', async (t) => {
+  const file = bundle(t, SOURCE);
+  await endThread(file, 3, true);
+  t.false(existsSync(`${file}.v8-cache`), 'a failed run');
+  await endThread(file, 0, false);
+  t.false(existsSync(`${file}.v8-cache`), 'a run not worth it (a usage printed)');
+  await endThread(file, 0, true);
+  t.true(existsSync(`${file}.v8-cache`));
+});
