@@ -234,6 +234,7 @@ export class Download implements Role {
     if (this.#swarmsOwed === 0) throw new ProtocolError(`a swarm of ${file.name} that was not asked for`);
     this.#swarmsOwed--;
     file.swarmPending = false;
+    file.swarmReceived = true;
     if (message.hashes !== null && file.hashes === null) {
       if (message.hashes.length !== file.segmentCount) {
         throw new ProtocolError(
@@ -415,10 +416,11 @@ export class Download implements Role {
    * again now and then; after `stallTimeoutMs`, no honest holder is left: give up clearly.
    */
   #checkStall(now: number): number {
-    // A file whose first swarm has not come yet is waiting for the tracker, not stalled.
+    // A file whose first swarm has not come yet is waiting for the tracker, not stalled, even
+    // with its hashes known (stage --torrent: the tracker's rank may still be reading SOURCE).
     const stuck =
       this.#inFlight.size === 0
-        ? this.#order.find((file) => file.hashes !== null && file.stalled.size > 0 && !file.complete)
+        ? this.#order.find((file) => file.swarmReceived && file.stalled.size > 0 && !file.complete)
         : undefined;
     if (stuck === undefined || this.#order.some((file) => file.queue.size > 0)) {
       this.#stalledSince = Infinity;

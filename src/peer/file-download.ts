@@ -30,6 +30,8 @@ export class FileDownload {
   written = false;
   /** A swarm of this file asked for and not yet received. */
   swarmPending = false;
+  /** The tracker's first swarm of this file has come: until then no segment can be stalled. */
+  swarmReceived = false;
   /** Holders not to ask for this file any more (the tracker removed them, or bad data). */
   readonly excluded = new Set<number>();
   /** Bad payloads received per sender. */

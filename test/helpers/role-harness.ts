@@ -61,6 +61,8 @@ export interface DownloadHarnessOptions {
   options?: Partial<DownloadOptions>;
   seed?: number;
   seedSparing?: SeedSparing;
+  /** Stage mode: the hashes are known from the start, not sent with the first swarm. */
+  hashesKnown?: boolean;
 }
 
 export class DownloadHarness {
@@ -70,7 +72,7 @@ export class DownloadHarness {
   readonly outputs = new Map<string, readonly string[]>();
   readonly rank: number;
 
-  constructor({ rank = 1, files, options = {}, seed = 1, seedSparing }: DownloadHarnessOptions) {
+  constructor({ rank = 1, files, options = {}, seed = 1, seedSparing, hashesKnown }: DownloadHarnessOptions) {
     this.rank = rank;
     this.store = SegmentStore.create(
       files.map(({ id, segmentCount }) => ({ id, segmentCount, slotSize: hashAsPayload.slotSize })),
@@ -85,6 +87,7 @@ export class DownloadHarness {
       writeOutput: (name, hashes) => this.outputs.set(name, [...hashes]),
       options: { ...DEFAULT_DOWNLOAD_OPTIONS, ...options },
       ...(seedSparing && { seedSparing }),
+      ...(hashesKnown && { hashesKnown }),
     });
   }
 

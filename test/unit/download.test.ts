@@ -715,3 +715,20 @@ test('seed sparing: a segment only seeds have is asked of them by the one peer i
   t.is(idle[0]!.dest, 0);
   t.true([2, 7, 8, 10, 11].includes(idle[0]!.segments[0]!));
 });
+
+test('with its hashes known, a download waits for the first swarm however long the tracker takes', (t) => {
+  const h = new DownloadHarness({
+    files: [{ id: 0, name: 'file1', segmentCount: 3 }],
+    options: { stallTimeoutMs: 1000 },
+    hashesKnown: true,
+  });
+  h.download.start(0);
+  t.deepEqual(h.take(), [
+    { dest: 0, tag: Tag.Tracker, message: { type: 'swarm-request', fileId: 0, withHashes: false } },
+  ]);
+  // The tracker's rank is busy (reading its share of SOURCE): no swarm for far longer than the stall timeout.
+  for (const now of [0, 999, 1000, 5000, 60_000]) t.notThrows(() => h.download.tick(now));
+  h.give(0, { type: 'swarm', fileId: 0, hashes: null, holders: [all(2)] }, 60_001);
+  const asked = requests(h.take());
+  t.deepEqual(asked.flatMap((request) => request.segments).sort(), [0, 1, 2]);
+});
