@@ -3,7 +3,7 @@
  * command line), the whole job ends within seconds, and nothing wrong appears at a final name.
  */
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -188,4 +188,22 @@ test('a DEST inside SOURCE: exit 3 naming the rank and DEST, SOURCE untouched', 
     /^rank 0: .*src\/copy0: DEST is inside SOURCE/m,
   );
   t.is(spawnSync('test', ['-e', join(dir, 'src/copy1')]).status, 1);
+});
+
+test('SOURCE changing while the job reads it: exit 3 naming the file, nothing at a final name', async (t) => {
+  const dir = freshDir();
+  const source = join(dir, 'growing.bin');
+  makeFileDataset(source, 64 * PIECE);
+  // Appended to all along, so its size and time differ between any two looks at it.
+  const appender = spawn('sh', ['-c', 'while :; do printf x >> "$1"; done', 'sh', source], { stdio: 'ignore' });
+  t.teardown(() => appender.kill('SIGKILL'));
+  await expectFailure(
+    t,
+    2,
+    stage(source, join(dir, 'd{rank}/copy')),
+    3,
+    /^rank 0: .*growing\.bin: changed (since the job listed it|while it was read) \(size or modification time\)$/m,
+  );
+  t.false(spawnSync('test', ['-e', join(dir, 'd0/copy')]).status === 0, 'no copy at its final name');
+  t.false(spawnSync('test', ['-e', join(dir, 'd1/copy')]).status === 0, 'no copy at its final name');
 });
