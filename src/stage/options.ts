@@ -50,7 +50,8 @@ Options:
   --save-torrent FILE    keep the job's manifest as a .torrent (written by rank 0)
   --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data)
   --memory BYTES         piece data a rank holds in memory at once: what it asks for plus the
-                         answers it is sending (default 64M; the disk's cache is the OS's)
+                         answers it is sending (default 64M; the disk's cache is the OS's),
+                         and each worker keeps up to an eighth of it in buffers to reuse
   --window-bytes BYTES   bytes a rank asks for at once (default a quarter of --memory)
   --batch-bytes BYTES    bytes per request message, at most (default 1M)
   --progress MODE        bar, lines or none (default: bar on a terminal, else lines)
