@@ -15,6 +15,8 @@
  *   mixed15  15 peers, 6 files, owners and wanters mixed, some files owned by several (np 16)
  *   course   random within the course's caps: at most 10 files owned and 10 wanted per peer,
  *            names of at most 15 characters, at most 100 segments, np 3..8
+ *   crowd    the same caps with more ranks than the course allows: np 11..15 (issue 14's
+ *            course-limit scenarios, where ranks outnumber cores)
  *   big      beyond the caps: 40 files of 2000 segments, 30 ranks, each file wanted by a few
  *   nasty    valid but awkward: CRLF, no final newline, tabs, blank lines, long and Unicode
  *            names, files of 0 and 1 segments, peers wanting or owning nothing, a file owned by
@@ -27,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 
 import { seededRandom } from '../../src/protocol/random.js';
 
-export const PRESETS = ['seed10', 'seed14', 'mixed15', 'course', 'big', 'nasty', 'faults'] as const;
+export const PRESETS = ['seed10', 'seed14', 'mixed15', 'course', 'crowd', 'big', 'nasty', 'faults'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface ScenarioFile {
@@ -272,10 +274,13 @@ const NAME_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 /** The course's caps (its MAX_FILES, MAX_FILENAME, MAX_CHUNKS). */
 export const COURSE_CAPS = { filesPerPeer: 10, nameLength: 15, segments: 100, maxNp: 8 } as const;
+/** The crowd preset's ranks: the course's caps on files and segments, more ranks than cores. */
+export const CROWD_NP = { min: 11, max: 15 } as const;
 
-function course(seed: number): Scenario {
+/** Random files within the course's caps, shared among `minPeers..maxPeers` peers. */
+function course(seed: number, preset = 'course', minPeers = 2, maxPeers = COURSE_CAPS.maxNp - 1): Scenario {
   const random = new Random(seed);
-  const peerCount = random.int(2, COURSE_CAPS.maxNp - 1);
+  const peerCount = random.int(minPeers, maxPeers);
   const peers = range(1, peerCount);
   const fileCount = random.int(2, 12);
   const names = new Set<string>();
@@ -314,7 +319,7 @@ function course(seed: number): Scenario {
     const file = files.find((f) => f.owners.length < peerCount)!;
     file.wanters.push(peers.find((rank) => !file.owners.includes(rank))!);
   }
-  return build({ preset: 'course', seed, peerCount, files, shuffle: random });
+  return build({ preset, seed, peerCount, files, shuffle: random });
 }
 
 export const BIG = { files: 40, segments: 2000, np: 30 } as const;
@@ -398,6 +403,8 @@ export function generateScenario(preset: Preset, seed = 1): Scenario {
       return mixed15(seed);
     case 'course':
       return course(seed);
+    case 'crowd':
+      return course(seed, 'crowd', CROWD_NP.min - 1, CROWD_NP.max - 1);
     case 'big':
       return big(seed);
     case 'nasty':

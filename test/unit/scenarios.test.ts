@@ -10,6 +10,7 @@ import { parseInput } from '../../src/io/input.js';
 import { checkScenarioOutputs, freshDir, ownLines, removeDir } from '../helpers/scenario.js';
 import {
   COURSE_CAPS,
+  CROWD_NP,
   expectedOutputs,
   generateScenario,
   outputText,
@@ -94,10 +95,13 @@ test('preset shapes', (t) => {
   );
 });
 
-test("course scenarios stay within the course's caps", (t) => {
-  for (let seed = 0; seed < 200; seed++) {
-    const scenario = generateScenario('course', seed);
-    t.true(scenario.np >= 3 && scenario.np <= COURSE_CAPS.maxNp, `np ${scenario.np}`);
+test("course and crowd scenarios stay within the course's caps (crowd: np 11..15)", (t) => {
+  const npRange = { course: [3, COURSE_CAPS.maxNp], crowd: [CROWD_NP.min, CROWD_NP.max] } as const;
+  for (let seed = 0; seed < 400; seed++) {
+    const preset = seed % 2 === 0 ? 'course' : 'crowd';
+    const scenario = generateScenario(preset, seed);
+    const [minNp, maxNp] = npRange[preset];
+    t.true(scenario.np >= minNp && scenario.np <= maxNp, `${preset} np ${scenario.np}`);
     for (const peer of scenario.peers) {
       t.true(peer.owned.length <= COURSE_CAPS.filesPerPeer && peer.wanted.length <= COURSE_CAPS.filesPerPeer);
     }
