@@ -8,6 +8,7 @@ testFixtureChecks(
     'init-skips-absent-fabrics',
     'library-facts',
     'finalize-rejects-pending-receives',
+    'init-and-finalize-keep-the-timer-slack',
     'calls-after-finalize-throw',
   ],
 );
