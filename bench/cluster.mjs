@@ -22,6 +22,7 @@
 //
 // --stage-args="...": more options for every stage job (e.g. "--request-timeout 60000").
 // --stage-only: p2p and the stage rows, no star or MPI_Bcast.
+// --main=PATH: the dist/main.js the stage rows run (default this checkout's).
 // --windows: stage's --window-bytes to try (best piece size, first size; default: stage's own).
 // --also-at: other rates, at the first size only: p2p, the best tuned MPI_Bcast and stage (best
 // piece size); star and default MPI_Bcast are left out there (at the first rate they take N - 1
@@ -64,6 +65,8 @@ const fullUpTo = option('full-up-to') === undefined ? Infinity : parseSize(optio
 const pieceChoices = (option('pieces') ?? 'default,1M,4M').split(',');
 const windowChoices = (option('windows') ?? '').split(',').filter(Boolean);
 const stageArgs = (option('stage-args') ?? '').split(' ').filter(Boolean);
+// --main: another checkout's build for the stage rows (e.g. a branch's worktree, A/B).
+const mainJs = path.resolve(option('main') ?? path.join(root, 'dist', 'main.js'));
 const stageOnly = process.argv.includes('--stage-only');
 const bitsPerSecond = (rate) => {
   const match = /^(\d+)([kmg])bit$/.exec(rate);
@@ -193,7 +196,7 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
     [
       ...mpirunArgs(nodes),
       'node',
-      path.join(root, 'dist', 'main.js'),
+      mainJs,
       'stage',
       source,
       path.join(dest, '{host}', 'data.bin'),
