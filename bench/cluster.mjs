@@ -193,15 +193,7 @@ function stageJob(bytes, { pieceSize, seeders = 1, windowBytes, timeoutMs }) {
   const label = `stage piece ${pieceSize}, ${seeders} seeder${seeders > 1 ? 's' : ''}${windowBytes ? `, window ${windowBytes}` : ''}`;
   const result = measuredJob(
     label,
-    [
-      ...mpirunArgs(nodes),
-      'node',
-      mainJs,
-      'stage',
-      source,
-      path.join(dest, '{host}', 'data.bin'),
-      ...options,
-    ],
+    [...mpirunArgs(nodes), 'node', mainJs, 'stage', source, path.join(dest, '{host}', 'data.bin'), ...options],
     { timeoutMs, mayHang: true },
   );
   if (result.hung) {
