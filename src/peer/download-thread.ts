@@ -51,7 +51,7 @@ export function runDownloadThread<Setup extends DownloadSetupBase>(
       startupMark('download worker: setup received');
       const rank = COMM_WORLD.rank;
       const { finish, reuseBytes, ...stored } = storage(setup, rank);
-      const transport = new MpiTransport(COMM_WORLD, setup.backoff, { reuseBytes, localRanks: setup.localRanks });
+      const transport = new MpiTransport(COMM_WORLD, setup.backoff, reuseBytes);
       // Loaded only when --trace is on.
       const tracing = setup.trace ? await import('../trace/worker-trace.js') : undefined;
       const trace = tracing?.workerRecorder(rank, DOWNLOAD_THREAD);

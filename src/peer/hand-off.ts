@@ -49,11 +49,6 @@ export interface DownloadSetupBase {
   faults: Faults;
   /** --trace is on: record events and post them to the main thread at the end. */
   trace?: boolean;
-  /**
-   * The world ranks on this rank's node (stage): while a send to any other rank is in flight the
-   * thread polls often, since without asynchronous progress it moves only then. Absent: never.
-   */
-  localRanks?: number[];
 }
 
 /** The course: segments in shared memory, each file written to the output folder when complete. */
@@ -82,8 +77,6 @@ export interface UploadSetupBase {
   faults: Faults;
   /** --trace is on: record events and post them to the main thread at the end. */
   trace?: boolean;
-  /** The world ranks on this rank's node (stage), as in DownloadSetupBase. */
-  localRanks?: number[];
 }
 
 export interface UploadSetup extends UploadSetupBase {

@@ -42,7 +42,7 @@ export function runUploadThread<Setup extends UploadSetupBase>(storage: (setup: 
       if ('unused' in setup) return; // a stage job's idle rank
       startupMark('upload worker: setup received');
       const { store, trackerIsPeer, sendLimitBytes, reuseBytes } = storage(setup);
-      const transport = new MpiTransport(COMM_WORLD, setup.backoff, { reuseBytes, localRanks: setup.localRanks });
+      const transport = new MpiTransport(COMM_WORLD, setup.backoff, reuseBytes);
       const upload = new Upload({
         rank: transport.rank,
         size: transport.size,

@@ -106,8 +106,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   };
   traces?.phases.next('plan');
   const host = processorName();
-  const { node, localRanks } = nodeOf(world);
-  const own: RankPlace = { rank, host, node, dest: expandDest(options.dest, rank, host) };
+  const own: RankPlace = { rank, host, node: nodeOf(world), dest: expandDest(options.dest, rank, host) };
   let plan: PlanMessage;
   let places: RankPlace[] = [];
   let knownHashes: Uint8Array | undefined;
@@ -209,7 +208,7 @@ export async function runStageJob(world: Communicator, options: StageOptions, wo
   }
 
   watchWorkerTraces(traces, workers);
-  startSwarmWorkers(workers, options, store, hashes, shape, plan, localRanks);
+  startSwarmWorkers(workers, options, store, hashes, shape, plan);
   startupMark('stage: swarm started');
   if (rank !== 0) {
     traces?.phases.next('swarm (workers running)');
@@ -265,7 +264,6 @@ function startSwarmWorkers(
   hashes: Uint8Array,
   shape: DatasetShape,
   plan: PlanMessage,
-  localRanks: number[],
 ): void {
   // The swarm counts pieces in flight: bytes become pieces at the dataset's mean piece size, so
   // 20 000 files of 4 KiB (one short piece each) fill the window as well as 1 MiB pieces do.
@@ -287,7 +285,6 @@ function startSwarmWorkers(
     stage,
     seedSparing: { seeds: plan.seeders, dealtTo: plan.writers.filter((writer) => !plan.seeders.includes(writer)) },
     trace,
-    localRanks,
   };
   const upload: StageUploadSetup = {
     backoff: swarm.backoff,
@@ -296,7 +293,6 @@ function startSwarmWorkers(
     stage,
     sendLimitBytes: options.memoryBytes - options.windowBytes,
     trace,
-    localRanks,
   };
   postSetup(workers.upload.worker, workers.upload.setupPosted, upload);
   postSetup(workers.download.worker, workers.download.setupPosted, download);
@@ -309,14 +305,12 @@ function hashThreads(): number {
 
 /**
  * This rank's node, as MPI sees it (MPI_Comm_split_type SHARED): the processor name and the
- * lowest world rank of the node, so two nodes with one name stay apart; and the world ranks of
- * the node, ascending (its sends to any other rank need polling, docs/decisions/016). A short
- * collective at the start, while every rank is starting anyway.
+ * lowest world rank of the node, so two nodes with one name stay apart. A short collective at
+ * the start, while every rank is starting anyway.
  */
-function nodeOf(world: Communicator): { node: string; localRanks: number[] } {
+function nodeOf(world: Communicator): string {
   const local = world.splitType();
-  const ranks = new Int32Array(local.size);
-  local.allgather(Int32Array.of(world.rank), ranks);
+  const leader = local.bcastBytes(local.rank === 0 ? Buffer.from(String(world.rank)) : undefined, 0).toString();
   local.free();
-  return { node: `${processorName()}#${ranks[0]}`, localRanks: [...ranks] };
+  return `${processorName()}#${leader}`;
 }
