@@ -10,7 +10,7 @@ import type { DatasetShape } from '../storage/prepare.js';
 import type { Entry, FileEntry, Manifest } from '../torrent/manifest.js';
 import { HASH_SIZE, piecesRootOf } from '../torrent/merkle.js';
 import { readTorrent } from '../torrent/parse.js';
-import { choosePieceLength } from '../torrent/piece-size.js';
+import { chooseStagePieceLength } from '../torrent/piece-size.js';
 import { piecesOf } from '../torrent/pieces.js';
 import { walkSource } from '../torrent/walk.js';
 import type { PieceGeometry } from '../storage/geometry.js';
@@ -32,7 +32,7 @@ export async function datasetFromSource(source: string, pieceSize: number | unde
     shape: {
       name: tree.name,
       singleFile: tree.singleFile,
-      pieceLength: pieceSize ?? choosePieceLength(total),
+      pieceLength: pieceSize ?? chooseStagePieceLength(total),
       entries,
       top: top && { mode: top.mode & 0o7777, mtimeMs: top.mtimeMs },
     },

@@ -48,7 +48,8 @@ Options:
   --seeders K            ranks on K distinct nodes read SOURCE, each a share (default 1)
   --torrent FILE         take the pieces' hashes from a .torrent made earlier (mpitorrent create)
   --save-torrent FILE    keep the job's manifest as a .torrent (written by rank 0)
-  --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data)
+  --piece-size BYTES     piece size, a power of two >= 16K (e.g. 256K, 1M; default: from the data,
+                         at least 1M from 64M of data on)
   --memory BYTES         piece data a rank holds in memory at once: what it asks for plus the
                          answers it is sending (default 64M; the disk's cache is the OS's),
                          and each worker keeps up to an eighth of it in buffers to reuse

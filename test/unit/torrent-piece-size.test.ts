@@ -1,7 +1,7 @@
 /** The piece size: chosen for 1000-2000 pieces within 16 KiB .. 16 MiB, or given by the user. */
 import test from 'ava';
 
-import { choosePieceLength, parsePieceSize } from '../../src/torrent/piece-size.js';
+import { choosePieceLength, chooseStagePieceLength, parsePieceSize } from '../../src/torrent/piece-size.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -25,6 +25,17 @@ test('data of 32 MiB to 31 GiB is cut into 1000 to 2000 pieces of a power of two
 
 test('very large data stops at 16 MiB pieces', (t) => {
   t.is(choosePieceLength(1024 * GiB), 16 * MiB);
+});
+
+test("stage's pieces: create's choice below 64 MiB of data, at least 1 MiB from there on", (t) => {
+  for (const total of [0, 1, 2000 * 16 * KiB, 40 * MiB, 64 * MiB - 1]) {
+    t.is(chooseStagePieceLength(total), choosePieceLength(total), `${total} bytes`);
+  }
+  t.is(choosePieceLength(64 * MiB), 64 * KiB);
+  t.is(chooseStagePieceLength(64 * MiB), 1 * MiB);
+  t.is(chooseStagePieceLength(256 * MiB), 1 * MiB);
+  t.is(chooseStagePieceLength(4 * GiB), choosePieceLength(4 * GiB));
+  t.is(chooseStagePieceLength(1024 * GiB), 16 * MiB);
 });
 
 test('a piece size may be written in bytes or with K, KiB, M, MiB, G, GiB', (t) => {
