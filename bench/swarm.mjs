@@ -369,16 +369,24 @@ function summarizeSolution(scenario, { label, path: program }) {
   };
 }
 
+/** Of the C solutions correct in every run, the one least above the C floor (wall); undefined if none. */
+function bestRobustSolution(summary) {
+  const robust = summary.cSolutions.filter(
+    (solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median),
+  );
+  if (robust.length === 0) return undefined;
+  return robust.reduce((a, b) => (b.aboveCFloor.wallS.median < a.aboveCFloor.wallS.median ? b : a));
+}
+
+const NO_ROBUST_SOLUTION = Object.freeze({ source: 'c-solutions', verdict: 'no robust C solution' });
+
 /**
  * The target from the C solutions of this run: half of the smallest wall above the C floor among
  * those correct in every run; ratio = mpitorrent above the Node floor / that smallest figure.
  */
 function solutionTarget(summary) {
-  const robust = summary.cSolutions.filter(
-    (solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median),
-  );
-  if (robust.length === 0) return { source: 'c-solutions', verdict: 'no robust C solution' };
-  const best = robust.reduce((a, b) => (b.aboveCFloor.wallS.median < a.aboveCFloor.wallS.median ? b : a));
+  const best = bestRobustSolution(summary);
+  if (best === undefined) return NO_ROBUST_SOLUTION;
   const bestS = best.aboveCFloor.wallS.median;
   const wall = summary.aboveNodeFloor.wallS.median;
   return {
@@ -398,11 +406,8 @@ function solutionTarget(summary) {
  * distance to the C floor is the part no protocol change can remove.
  */
 function crowdTarget(summary) {
-  const robust = summary.cSolutions.filter(
-    (solution) => solution.robust && Number.isFinite(solution.aboveCFloor.wallS.median),
-  );
-  if (robust.length === 0) return { source: 'c-solutions', verdict: 'no robust C solution' };
-  const best = robust.reduce((a, b) => (b.aboveCFloor.wallS.median < a.aboveCFloor.wallS.median ? b : a));
+  const best = bestRobustSolution(summary);
+  if (best === undefined) return NO_ROBUST_SOLUTION;
   const theirs = { wallS: best.aboveCFloor.wallS.median, cpuS: best.aboveCFloor.cpuS.median };
   const ours = { wallS: summary.aboveCFloor.wallS.median, cpuS: summary.aboveCFloor.cpuS.median };
   const wallMet = ours.wallS <= theirs.wallS;
