@@ -25,8 +25,8 @@ export function choosePieceLength(totalBytes: number): number {
 }
 
 /** From this much data on, stage's pieces are at least STAGE_MIN_PIECE_LENGTH. */
-export const STAGE_LARGE_DATA = 64 * 1024 * 1024;
-export const STAGE_MIN_PIECE_LENGTH = 1024 * 1024;
+const STAGE_LARGE_DATA = 64 * 1024 * 1024;
+const STAGE_MIN_PIECE_LENGTH = 1024 * 1024;
 
 /**
  * stage's piece length: choosePieceLength's, but at least 1 MiB for 64 MiB of data or more. Below
